@@ -1,0 +1,34 @@
+# Kindred: `make run` starts the whole forum; `make test` runs the whole test suite.
+# Both create the virtualenv and install what they need on first use.
+
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint format screenshots clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+## Serve Kindred on http://127.0.0.1:5000 (gunicorn + worker + embedded Redis + SQLite).
+run: $(STAMP)
+	FLASK_APP=wsgi $(BIN)/flask forum serve
+
+## Run every test (SQLite + embedded Redis unless TEST_DATABASE_URL / REDIS_URL are set).
+test: $(STAMP)
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check forum tests bench
+	$(BIN)/ruff format --check forum tests bench
+
+format: $(STAMP)
+	$(BIN)/ruff format forum tests bench
+	$(BIN)/ruff check --fix forum tests bench
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache

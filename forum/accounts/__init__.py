@@ -1,0 +1,1 @@
+"""Pseudonymous accounts: sign-up, login sessions, recovery codes and roles."""

@@ -1,0 +1,80 @@
+"""Account tables: members, their login sessions and their recovery codes."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Boolean, ForeignKey, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from forum.db import CreatedAtMixin, UTCDateTime, utcnow
+from forum.extensions import db
+
+
+class User(CreatedAtMixin, db.Model):
+    """A member, known only by a pseudonym.
+
+    No e-mail address, real name, IP address or user agent is ever stored here.
+    `pseudonym_key` is the NFKC-casefolded form that makes pseudonyms unique.
+    """
+
+    __tablename__ = "user"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    pseudonym: Mapped[str] = mapped_column(String(30), nullable=False)
+    pseudonym_key: Mapped[str] = mapped_column(String(120), nullable=False, unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255), nullable=False)
+    is_admin: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    guidelines_accepted_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+    password_changed_at: Mapped[datetime] = mapped_column(
+        UTCDateTime(), nullable=False, default=utcnow
+    )
+
+    # Set by the accounts service to the token of the login session this request belongs
+    # to; Flask-Login stores it in the session and remember cookies instead of the user id.
+    login_token = None  # type: str | None (not a column)
+
+    is_authenticated = True
+    is_active = True
+    is_anonymous = False
+
+    def get_id(self) -> str | None:
+        """The login-session token, so a cookie names a revocable session, not a member."""
+        return self.login_token
+
+    @property
+    def role(self) -> str:
+        """The site-wide role; facilitator rights are granted per board."""
+        return "admin" if self.is_admin else "member"
+
+
+class LoginSession(CreatedAtMixin, db.Model):
+    """One signed-in browser. Deleting the row ends that session and its remember cookie."""
+
+    __tablename__ = "login_session"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    token_hash: Mapped[str] = mapped_column(String(64), nullable=False, unique=True)
+    remember: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+
+    user: Mapped[User] = relationship(lazy="joined")
+
+
+class RecoveryCode(CreatedAtMixin, db.Model):
+    """A one-time code that resets a forgotten password; only its SHA-256 is kept."""
+
+    __tablename__ = "recovery_code"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    code_hash: Mapped[str] = mapped_column(String(64), nullable=False, unique=True)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+    def spend(self) -> None:
+        """Mark the code used; a spent code never works again."""
+        self.used_at = utcnow()

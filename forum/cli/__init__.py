@@ -1,0 +1,11 @@
+"""`flask forum ...`: admin commands, one module per group, each a thin wrapper over services."""
+
+from __future__ import annotations
+
+from flask.cli import AppGroup
+
+from forum.cli import admin, serve, worker
+
+forum_group = AppGroup("forum", help="Kindred maintenance commands.")
+for module in (admin, serve, worker):
+    module.register(forum_group)

@@ -1,0 +1,72 @@
+"""`flask forum seed-demo`, `create-admin`, `page`: first-run and content commands."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+from flask.cli import AppGroup
+
+from forum.accounts import services as accounts
+from forum.boards.services import seed_demo_boards
+from forum.extensions import db
+from forum.pages import services as pages
+
+
+def register(group: AppGroup) -> None:
+    group.add_command(seed_demo)
+    group.add_command(create_admin)
+    group.add_command(page)
+
+
+@click.command("seed-demo")
+def seed_demo() -> None:
+    """Create the demo boards if the database has no boards yet."""
+    created = seed_demo_boards()
+    db.session.commit()
+    click.echo(f"Created {created} boards." if created else "Boards already exist; nothing to do.")
+
+
+@click.command("create-admin")
+@click.argument("pseudonym")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+def create_admin(pseudonym: str, password_stdin: bool) -> None:
+    """Create an admin account and print its recovery codes."""
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    try:
+        user = accounts.create_account(pseudonym, password, is_admin=True)
+    except (accounts.PseudonymInvalid, accounts.PseudonymTaken, accounts.PasswordRejected) as e:
+        raise click.ClickException(str(e)) from None
+    codes = accounts.issue_recovery_codes(user)
+    db.session.commit()
+    click.echo(f"Admin {user.pseudonym} created. Recovery codes (shown once):")
+    for code in codes:
+        click.echo(f"  {code}")
+
+
+@click.group("page")
+def page() -> None:
+    """Replace the text of the guidelines, privacy or crisis-resources page."""
+
+
+@page.command("set")
+@click.argument("slug", type=click.Choice(sorted(pages.PAGES)))
+@click.argument("source", type=click.File("r"))
+@click.option("--title", help="A new page title.")
+def page_set(slug: str, source, title: str | None) -> None:  # type: ignore[no-untyped-def]
+    """Set a page's Markdown from a file ("-" for standard input)."""
+    pages.set_page(slug, source.read(), title)
+    db.session.commit()
+    click.echo(f"Page {slug!r} updated.")
+
+
+@page.command("reset")
+@click.argument("slug", type=click.Choice(sorted(pages.PAGES)))
+def page_reset(slug: str) -> None:
+    """Go back to the shipped default text of a page."""
+    pages.reset_page(slug)
+    db.session.commit()
+    click.echo(f"Page {slug!r} reset to the default text.")

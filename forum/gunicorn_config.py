@@ -1,0 +1,15 @@
+"""gunicorn settings: `gunicorn -c python:forum.gunicorn_config wsgi:app`.
+
+The access log names no client address and no user agent, and drops query strings.
+"""
+
+import os
+
+bind = os.environ.get("FORUM_BIND", "127.0.0.1:5000")
+workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
+worker_class = "sync"
+timeout = 30
+accesslog = "-"
+access_log_format = '%(t)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms'
+errorlog = "-"
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")

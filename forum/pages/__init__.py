@@ -1,0 +1,1 @@
+"""Site pages: home, guidelines, privacy, crisis resources."""

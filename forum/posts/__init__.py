@@ -1,0 +1,1 @@
+"""Threads, posts and their revisions."""

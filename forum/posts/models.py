@@ -1,0 +1,91 @@
+"""Thread, post and revision tables, with the small state transitions of a post."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from forum.accounts.models import User
+from forum.boards.models import Board
+from forum.db import CreatedAtMixin, UTCDateTime, utcnow
+from forum.extensions import db
+
+
+class Thread(CreatedAtMixin, db.Model):
+    """A conversation on a board. `post_count` also numbers the posts (1, 2, 3...)."""
+
+    __tablename__ = "thread"
+    __table_args__ = (
+        # The board listing: pinned first, then most recent activity, keyset by id.
+        Index("ix_thread_board_listing", "board_id", "is_pinned", "last_post_at", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    board_id: Mapped[int] = mapped_column(ForeignKey("board.id"), nullable=False)
+    author_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user.id", ondelete="SET NULL"), nullable=True, index=True
+    )
+    title: Mapped[str] = mapped_column(String(150), nullable=False)
+    last_post_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False, default=utcnow)
+    post_count: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    is_pinned: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    is_locked: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+
+    board: Mapped[Board] = relationship()
+    author: Mapped[User | None] = relationship()
+
+
+class Post(CreatedAtMixin, db.Model):
+    """One message in a thread. The Markdown source and its sanitised HTML are both kept."""
+
+    __tablename__ = "post"
+    __table_args__ = (UniqueConstraint("thread_id", "number"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    thread_id: Mapped[int] = mapped_column(
+        ForeignKey("thread.id", ondelete="CASCADE"), nullable=False
+    )
+    author_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user.id", ondelete="SET NULL"), nullable=True, index=True
+    )
+    number: Mapped[int] = mapped_column(Integer, nullable=False)
+    body_source: Mapped[str] = mapped_column(Text, nullable=False)
+    body_html: Mapped[str] = mapped_column(Text, nullable=False)
+    revision: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+    edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+    thread: Mapped[Thread] = relationship()
+    author: Mapped[User | None] = relationship()
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.withdrawn_at is not None
+
+    def revise(self, source: str, html: str) -> None:
+        """Replace the body with a new version; the caller records the revision row."""
+        self.body_source = source
+        self.body_html = html
+        self.revision += 1
+        self.edited_at = utcnow()
+
+    def withdraw(self) -> None:
+        """Soft-delete by the author: the thread shows "withdrawn by the author"."""
+        if self.withdrawn_at is None:
+            self.withdrawn_at = utcnow()
+
+
+class PostRevision(CreatedAtMixin, db.Model):
+    """Every version of a post, the first included; visible to its author and facilitators."""
+
+    __tablename__ = "post_revision"
+    __table_args__ = (UniqueConstraint("post_id", "number"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    post_id: Mapped[int] = mapped_column(ForeignKey("post.id", ondelete="CASCADE"), nullable=False)
+    number: Mapped[int] = mapped_column(Integer, nullable=False)
+    title: Mapped[str | None] = mapped_column(String(150), nullable=True)
+    body_source: Mapped[str] = mapped_column(Text, nullable=False)
+    body_html: Mapped[str] = mapped_column(Text, nullable=False)

@@ -1,0 +1,301 @@
+"""Thread and post rules: writing, editing, withdrawing, listing and board counters."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import func, select, tuple_, update
+from sqlalchemy.orm import joinedload
+
+from forum.accounts.models import User
+from forum.boards.models import Board
+from forum.boards.services import is_facilitator
+from forum.db import enqueue_after_commit, utcnow
+from forum.extensions import db
+from forum.posts.models import Post, PostRevision, Thread
+from forum.security.sanitize import render_markdown
+from forum.security.text import TextRefused, normalise_text
+
+TITLE_MIN, TITLE_MAX = 3, 150
+BODY_MIN, BODY_MAX = 1, 20_000
+
+
+class PostRejected(ValueError):
+    """A title or body breaks a rule. `field` names the form field to attach it to."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+class ThreadLocked(Exception):
+    """The thread is locked: nobody can reply."""
+
+
+@dataclass(frozen=True)
+class ThreadListing:
+    """One page of a board: pinned threads (first page only) and a keyset-paged slice."""
+
+    pinned: list[Thread]
+    threads: list[Thread]
+    older: str | None
+    newer: str | None
+
+
+def clean_title(raw: str) -> str:
+    """Normalise a thread title or raise PostRejected."""
+    try:
+        title = " ".join(normalise_text(raw, multiline=False).split())
+    except TextRefused as error:
+        raise PostRejected("title", str(error)) from None
+    if not TITLE_MIN <= len(title) <= TITLE_MAX:
+        raise PostRejected("title", f"A title is {TITLE_MIN} to {TITLE_MAX} characters long.")
+    return title
+
+
+def clean_body(raw: str) -> str:
+    """Normalise a post body or raise PostRejected."""
+    try:
+        body = normalise_text(raw).strip("\n")
+    except TextRefused as error:
+        raise PostRejected("body", str(error)) from None
+    if not body.strip():
+        raise PostRejected("body", "Please write something before posting.")
+    if len(body) > BODY_MAX:
+        raise PostRejected(
+            "body", f"A post is at most {BODY_MAX:,} characters; this one has {len(body):,}."
+        )
+    return body
+
+
+def create_thread(board: Board, author: User, title: str, body: str) -> Thread:
+    """Start a thread with its first post."""
+    title, body = clean_title(title), clean_body(body)
+    if board.archived_at is not None:
+        raise PostRejected("body", "This board is archived; it does not take new threads.")
+    now = utcnow()
+    thread = Thread(board_id=board.id, author_id=author.id, title=title, last_post_at=now)
+    db.session.add(thread)
+    db.session.flush()
+    _add_post(thread, author, body, title=title, now=now)
+    return thread
+
+
+def create_reply(thread: Thread, author: User, body: str) -> Post:
+    """Add a reply at the end of the thread."""
+    body = clean_body(body)
+    if thread.is_locked:
+        raise ThreadLocked
+    return _add_post(thread, author, body, title=None, now=utcnow())
+
+
+def _add_post(thread: Thread, author: User, body: str, *, title: str | None, now: datetime) -> Post:
+    # One atomic UPDATE numbers the post, so two concurrent replies never share a number.
+    number = db.session.execute(
+        update(Thread)
+        .where(Thread.id == thread.id)
+        .values(post_count=Thread.post_count + 1, last_post_at=now)
+        .returning(Thread.post_count)
+    ).scalar_one()
+    html = render_markdown(body)
+    post = Post(
+        thread_id=thread.id, author_id=author.id, number=number,
+        body_source=body, body_html=html, created_at=now,
+    )  # fmt: skip
+    db.session.add(post)
+    db.session.flush()
+    db.session.add(
+        PostRevision(post_id=post.id, number=1, title=title, body_source=body, body_html=html)
+    )
+    schedule_board_recount(thread.board_id)
+    return post
+
+
+def edit_post(post: Post, body: str, title: str | None = None) -> Post:
+    """Save a new version of the post (and of the thread title, for a first post)."""
+    body = clean_body(body)
+    new_title = clean_title(title) if title is not None and post.number == 1 else None
+    if body == post.body_source and (new_title is None or new_title == post.thread.title):
+        return post
+    html = render_markdown(body)
+    post.revise(body, html)
+    if new_title is not None:
+        post.thread.title = new_title
+    db.session.add(
+        PostRevision(
+            post_id=post.id, number=post.revision, title=new_title, body_source=body, body_html=html
+        )
+    )
+    db.session.flush()
+    return post
+
+
+def withdraw_post(post: Post) -> None:
+    """Withdraw (soft-delete) a post; the thread keeps a "withdrawn by the author" line."""
+    post.withdraw()
+    db.session.flush()
+    schedule_board_recount(post.thread.board_id)
+
+
+def can_edit(user: Any, post: Post) -> bool:
+    """Authors may edit and withdraw their own posts until they withdraw them."""
+    return bool(
+        getattr(user, "is_authenticated", False)
+        and post.author_id is not None
+        and post.author_id == user.id
+        and not post.is_withdrawn
+    )
+
+
+def can_view_revisions(user: Any, post: Post) -> bool:
+    """A post's edit history is for its author and the board's facilitators."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return post.author_id == user.id or is_facilitator(user, post.thread.board_id)
+
+
+def get_thread(thread_id: int) -> Thread | None:
+    """The thread with its board loaded."""
+    return db.session.scalar(
+        select(Thread).options(joinedload(Thread.board)).where(Thread.id == thread_id)
+    )
+
+
+def get_post(post_id: int) -> Post | None:
+    """The post with its thread and board loaded."""
+    return db.session.scalar(
+        select(Post)
+        .options(joinedload(Post.thread).joinedload(Thread.board))
+        .where(Post.id == post_id)
+    )
+
+
+def page_count(thread: Thread, per_page: int) -> int:
+    """How many pages the thread has (at least one)."""
+    return max(1, -(-thread.post_count // per_page))
+
+
+def page_of(post: Post, per_page: int) -> int:
+    """The thread page on which the post appears. Numbers are dense, so no counting."""
+    return (post.number - 1) // per_page + 1
+
+
+def thread_page(thread: Thread, page: int, per_page: int) -> list[Post]:
+    """The posts of one page, authors loaded: one query whatever the thread's length."""
+    first = (page - 1) * per_page + 1
+    return list(
+        db.session.scalars(
+            select(Post)
+            .options(joinedload(Post.author))
+            .where(Post.thread_id == thread.id, Post.number.between(first, first + per_page - 1))
+            .order_by(Post.number)
+        )
+    )
+
+
+def list_threads(
+    board: Board, per_page: int, *, older: str | None = None, newer: str | None = None
+) -> ThreadListing:
+    """A board's threads by last activity, keyset-paginated so every page costs the same."""
+    base = (
+        select(Thread)
+        .options(joinedload(Thread.author))
+        .where(Thread.board_id == board.id, Thread.is_pinned.is_(False))
+    )
+    key = tuple_(Thread.last_post_at, Thread.id)
+    if newer:
+        query = base.where(key > _decode_cursor(newer)).order_by(Thread.last_post_at, Thread.id)
+        rows = list(db.session.scalars(query.limit(per_page + 1)))
+        threads = list(reversed(rows[:per_page]))
+        has_newer, has_older = len(rows) > per_page, True
+    else:
+        query = base.order_by(Thread.last_post_at.desc(), Thread.id.desc())
+        if older:
+            query = query.where(key < _decode_cursor(older))
+        rows = list(db.session.scalars(query.limit(per_page + 1)))
+        threads = rows[:per_page]
+        has_newer, has_older = older is not None, len(rows) > per_page
+    return ThreadListing(
+        pinned=[] if has_newer else _pinned_threads(board),
+        threads=threads,
+        older=_encode_cursor(threads[-1]) if threads and has_older else None,
+        newer=_encode_cursor(threads[0]) if threads and has_newer else None,
+    )
+
+
+def _pinned_threads(board: Board) -> list[Thread]:
+    return list(
+        db.session.scalars(
+            select(Thread)
+            .options(joinedload(Thread.author))
+            .where(Thread.board_id == board.id, Thread.is_pinned.is_(True))
+            .order_by(Thread.last_post_at.desc(), Thread.id.desc())
+        )
+    )
+
+
+def _encode_cursor(thread: Thread) -> str:
+    stamp = int(thread.last_post_at.timestamp() * 1_000_000)
+    return f"{stamp}.{thread.id}"
+
+
+def _decode_cursor(cursor: str) -> tuple[datetime, int]:
+    """Parse a cursor; a malformed one raises ValueError (the view answers 400)."""
+    stamp, _, thread_id = cursor.partition(".")
+    seconds, micros = divmod(int(stamp), 1_000_000)
+    moment = datetime.fromtimestamp(seconds, tz=UTC).replace(microsecond=micros)
+    return moment, int(thread_id)
+
+
+def recent_posts_by(user: User, limit: int = 20) -> list[Post]:
+    """The member's latest visible posts, for their profile."""
+    return list(
+        db.session.scalars(
+            select(Post)
+            .options(joinedload(Post.thread))
+            .where(Post.author_id == user.id, Post.withdrawn_at.is_(None))
+            .order_by(Post.created_at.desc(), Post.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+def post_revisions(post: Post) -> list[PostRevision]:
+    """Every version of the post, newest first."""
+    return list(
+        db.session.scalars(
+            select(PostRevision)
+            .where(PostRevision.post_id == post.id)
+            .order_by(PostRevision.number.desc())
+        )
+    )
+
+
+def schedule_board_recount(board_id: int) -> None:
+    """Recompute the board's counters in the background once this transaction commits."""
+    from forum.posts.jobs import recount_board
+
+    enqueue_after_commit(recount_board, board_id, job_id=f"recount-board-{board_id}")
+
+
+def recount_board(board_id: int) -> Board | None:
+    """Recompute a board's thread count, post count and last activity from its rows."""
+    board = db.session.get(Board, board_id)
+    if board is None:
+        return None
+    in_board = select(Thread.id).where(Thread.board_id == board_id).scalar_subquery()
+    board.thread_count = db.session.scalar(
+        select(func.count()).select_from(Thread).where(Thread.board_id == board_id)
+    ) or 0
+    board.post_count = db.session.scalar(
+        select(func.count())
+        .select_from(Post)
+        .where(Post.thread_id.in_(in_board), Post.withdrawn_at.is_(None))
+    ) or 0
+    board.last_post_at = db.session.scalar(
+        select(func.max(Thread.last_post_at)).where(Thread.board_id == board_id)
+    )
+    db.session.flush()
+    return board

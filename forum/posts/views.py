@@ -1,0 +1,149 @@
+"""Thread pages: read, start, reply, edit, withdraw, permalinks and revisions."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from forum.accounts.forms import ButtonForm
+from forum.boards.services import get_board
+from forum.extensions import db, limiter
+from forum.posts import services
+from forum.posts.forms import EditPostForm, NewThreadForm, ReplyForm
+
+bp = Blueprint("posts", __name__)
+
+
+def _per_page() -> int:
+    return current_app.config["FORUM_POSTS_PER_PAGE"]
+
+
+def _post_limit() -> str:
+    return current_app.config["RATELIMIT_POST"]
+
+
+def _attach(form, error: services.PostRejected) -> None:  # type: ignore[no-untyped-def]
+    getattr(form, error.field).errors.append(str(error))
+
+
+@bp.route("/b/<slug>/new", methods=["GET", "POST"])
+@login_required
+@limiter.limit(_post_limit, methods=["POST"])
+def new_thread(slug: str):
+    board = get_board(slug) or abort(404)
+    form = NewThreadForm()
+    if form.validate_on_submit():
+        try:
+            thread = services.create_thread(board, current_user, form.title.data, form.body.data)
+        except services.PostRejected as error:
+            _attach(form, error)
+        else:
+            db.session.commit()
+            return redirect(url_for("posts.thread", thread_id=thread.id))
+    status = 400 if form.is_submitted() else 200
+    return render_template("posts/new_thread.html", board=board, form=form), status
+
+
+@bp.get("/t/<int:thread_id>")
+@login_required
+def thread(thread_id: int):
+    thread = services.get_thread(thread_id) or abort(404)
+    pages = services.page_count(thread, _per_page())
+    page = request.args.get("page", 1, type=int)
+    if page == -1 or page > pages:
+        return redirect(url_for("posts.thread", thread_id=thread_id, page=pages))
+    if page < 1:
+        abort(400)
+    posts = services.thread_page(thread, page, _per_page())
+    return render_template(
+        "posts/thread.html", thread=thread, posts=posts, page=page, pages=pages,
+        form=ReplyForm(), button=ButtonForm(),
+    )  # fmt: skip
+
+
+@bp.post("/t/<int:thread_id>/reply")
+@login_required
+@limiter.limit(_post_limit)
+def reply(thread_id: int):
+    thread = services.get_thread(thread_id) or abort(404)
+    form = ReplyForm()
+    if form.validate_on_submit():
+        try:
+            post = services.create_reply(thread, current_user, form.body.data)
+        except services.PostRejected as error:
+            _attach(form, error)
+        except services.ThreadLocked:
+            abort(403)
+        else:
+            db.session.commit()
+            return redirect(_permalink(post))
+    return render_template("posts/reply.html", thread=thread, form=form), 400
+
+
+@bp.get("/p/<int:post_id>")
+@login_required
+def permalink(post_id: int):
+    post = services.get_post(post_id) or abort(404)
+    return redirect(_permalink(post))
+
+
+def _permalink(post) -> str:  # type: ignore[no-untyped-def]
+    page = services.page_of(post, _per_page())
+    return url_for("posts.thread", thread_id=post.thread_id, page=page, _anchor=f"p{post.id}")
+
+
+@bp.route("/p/<int:post_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(post_id: int):
+    post = services.get_post(post_id) or abort(404)
+    if not services.can_edit(current_user, post):
+        abort(403)
+    form = EditPostForm(obj=None if request.method == "POST" else _edit_defaults(post))
+    if form.validate_on_submit():
+        title = form.title.data if post.number == 1 else None
+        try:
+            services.edit_post(post, form.body.data, title)
+        except services.PostRejected as error:
+            _attach(form, error)
+        else:
+            db.session.commit()
+            flash("Your post is updated.", "success")
+            return redirect(_permalink(post))
+    status = 400 if form.is_submitted() else 200
+    return render_template("posts/edit.html", post=post, form=form), status
+
+
+def _edit_defaults(post):  # type: ignore[no-untyped-def]
+    return type("Defaults", (), {"title": post.thread.title, "body": post.body_source})
+
+
+@bp.post("/p/<int:post_id>/withdraw")
+@login_required
+def withdraw(post_id: int):
+    post = services.get_post(post_id) or abort(404)
+    if not services.can_edit(current_user, post) or not ButtonForm().validate_on_submit():
+        abort(403)
+    services.withdraw_post(post)
+    db.session.commit()
+    flash("Your post is withdrawn.", "success")
+    return redirect(_permalink(post))
+
+
+@bp.get("/p/<int:post_id>/withdraw")
+@login_required
+def confirm_withdraw(post_id: int):
+    post = services.get_post(post_id) or abort(404)
+    if not services.can_edit(current_user, post):
+        abort(403)
+    return render_template("posts/confirm_withdraw.html", post=post, form=ButtonForm())
+
+
+@bp.get("/p/<int:post_id>/revisions")
+@login_required
+def revisions(post_id: int):
+    post = services.get_post(post_id) or abort(404)
+    if not services.can_view_revisions(current_user, post):
+        abort(403)
+    return render_template(
+        "posts/revisions.html", post=post, revisions=services.post_revisions(post)
+    )

@@ -1,0 +1,1 @@
+"""Security: the one sanitiser, input text rules, response headers and permission checks."""

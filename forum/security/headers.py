@@ -1,0 +1,69 @@
+"""Response headers on every response, and refusal of requests that are not valid UTF-8."""
+
+from __future__ import annotations
+
+from urllib.parse import unquote_to_bytes
+
+from flask import Flask, Response, request
+from werkzeug.exceptions import BadRequest
+
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self'",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
+PERMISSIONS_POLICY = (
+    "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()"
+)
+
+
+def init_security(app: Flask) -> None:
+    """Install the UTF-8 check and the security headers on `app`."""
+    app.before_request(_refuse_invalid_utf8)
+    app.after_request(_security_headers)
+
+
+def _refuse_invalid_utf8() -> None:
+    """Answer 400 for query strings or form bodies that do not decode as UTF-8.
+
+    Werkzeug would otherwise replace bad bytes with U+FFFD and carry on silently.
+    """
+    _check_urlencoded(request.query_string)
+    if request.mimetype == "application/x-www-form-urlencoded":
+        _check_urlencoded(request.get_data(cache=True))
+
+
+def _check_urlencoded(raw: bytes) -> None:
+    for pair in raw.split(b"&"):
+        for part in pair.split(b"=", 1):
+            try:
+                unquote_to_bytes(part.replace(b"+", b" ")).decode("utf-8")
+            except UnicodeDecodeError:
+                raise BadRequest("The request was not valid UTF-8.") from None
+
+
+def _security_headers(response: Response) -> Response:
+    headers = response.headers
+    headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
+    headers["Referrer-Policy"] = "no-referrer"
+    headers["X-Content-Type-Options"] = "nosniff"
+    headers["X-Frame-Options"] = "DENY"
+    headers["Permissions-Policy"] = PERMISSIONS_POLICY
+    headers["Cross-Origin-Opener-Policy"] = "same-origin"
+    headers["X-Robots-Tag"] = "noindex, nofollow"
+    if request.is_secure:
+        headers["Strict-Transport-Security"] = "max-age=63072000; includeSubDomains"
+    if request.endpoint != "static":
+        # Pages may hold what a member wrote: never keep them in any cache, shared or not.
+        headers["Cache-Control"] = "no-store"
+    headers.pop("Server", None)
+    return response

@@ -1,0 +1,58 @@
+"""Template helpers: trusted HTML, relative dates, cache-busted static URLs."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime
+from functools import cache
+from pathlib import Path
+
+from flask import Flask, current_app, url_for
+from markupsafe import Markup
+
+from forum.accounts.forms import ButtonForm
+from forum.db import utcnow
+from forum.security.sanitize import trusted
+
+
+def init_templating(app: Flask) -> None:
+    """Register filters and globals used by every template."""
+    app.jinja_env.filters["html"] = _stored_html
+    app.jinja_env.filters["ago"] = ago
+    app.jinja_env.filters["isodate"] = lambda value: value.isoformat() if value else ""
+    app.jinja_env.globals["asset"] = asset_url
+    app.jinja_env.globals["button_form"] = ButtonForm
+    app.jinja_env.globals["quick_exit_url"] = lambda: current_app.config["FORUM_QUICK_EXIT_URL"]
+
+
+def _stored_html(value: str) -> Markup:
+    """HTML stored by the sanitiser at write time; the only route to unescaped output."""
+    return trusted(value)
+
+
+def ago(moment: datetime | None) -> str:
+    """A short relative time: "just now", "5 minutes ago", "3 days ago", or a date."""
+    if moment is None:
+        return "never"
+    seconds = int((utcnow() - moment).total_seconds())
+    for limit, size, unit in (
+        (60, 1, None), (3600, 60, "minute"), (86400, 3600, "hour"), (86400 * 30, 86400, "day")
+    ):  # fmt: skip
+        if seconds < limit:
+            if unit is None:
+                return "just now"
+            count = seconds // size
+            return f"{count} {unit}{'' if count == 1 else 's'} ago"
+    return moment.strftime("%-d %b %Y")
+
+
+@cache
+def _fingerprint(path: Path, mtime: float) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:10]
+
+
+def asset_url(filename: str) -> str:
+    """A static URL carrying the file's content hash, so it can be cached for a year."""
+    path = Path(current_app.static_folder or "") / filename
+    version = _fingerprint(path, path.stat().st_mtime)
+    return url_for("static", filename=filename, v=version)
