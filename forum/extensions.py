@@ -17,6 +17,7 @@ from flask_wtf import CSRFProtect
 from redis import Redis
 from redis.exceptions import RedisError
 from rq import Queue, Retry
+from rq.job import JobStatus
 
 from forum.db import metadata
 
@@ -57,6 +58,8 @@ class JobQueue:
         their own state in the database and re-enqueue.
         """
         try:
+            if self._already_waiting(job_id):
+                return True
             self.queue.enqueue(
                 func,
                 *args,
@@ -69,6 +72,15 @@ class JobQueue:
             log.warning("could not enqueue job %s: Redis unavailable", job_id)
             return False
         return True
+
+
+    def _already_waiting(self, job_id: str) -> bool:
+        """A job with this id that has not started yet will see the new data anyway."""
+        job = self.queue.fetch_job(job_id)
+        return job is not None and job.get_status(refresh=False) in _WAITING
+
+
+_WAITING = {JobStatus.QUEUED, JobStatus.SCHEDULED, JobStatus.DEFERRED}
 
 
 def get_jobs() -> JobQueue:
