@@ -56,7 +56,8 @@ def _init_extensions(app: Flask) -> None:
     login_manager.login_view = "accounts.login"
     login_manager.login_message = "Please log in to read Kindred. It is a private community."
     login_manager.login_message_category = "info"
-    login_manager.session_protection = "basic"
+    # No session protection: it would hash the client address and user agent into the session.
+    login_manager.session_protection = None
     login_manager.user_loader(load_user_from_token)
     csrf.init_app(app)
     limiter.init_app(app)

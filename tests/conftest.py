@@ -7,6 +7,7 @@ flushed between tests). Every test starts from empty tables and an empty Redis.
 
 from __future__ import annotations
 
+import contextvars
 import os
 import re
 from collections.abc import Iterator
@@ -55,6 +56,7 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     if os.environ.get("REDIS_URL"):
         overrides["REDIS_URL"] = os.environ["REDIS_URL"]
     application = create_app(overrides)
+    application.test_client_class = IsolatedClient
     with application.app_context():
         from flask_migrate import upgrade
 
@@ -92,6 +94,17 @@ def ctx(app: Flask) -> Iterator[None]:
     with app.app_context():
         yield
         db.session.remove()
+
+
+class IsolatedClient(FlaskClient):
+    """A test client whose every request runs in a fresh context, as on a real server.
+
+    Without this, a request would reuse the test's app context, and with it `g`, the
+    logged-in user cached by Flask-Login and the database session.
+    """
+
+    def open(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        return contextvars.Context().run(super().open, *args, **kwargs)
 
 
 @pytest.fixture
