@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -18,10 +19,15 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         template_folder=str(REPO_ROOT / "templates"),
         static_folder=str(REPO_ROOT / "static"),
     )
-    instance = Path(overrides.get("INSTANCE_PATH", app.instance_path) if overrides else app.instance_path)
+    instance = Path(
+        (overrides or {}).get("INSTANCE_PATH")
+        or os.environ.get("FORUM_INSTANCE_PATH")
+        or app.instance_path
+    )
     app.instance_path = str(instance)
     app.config.from_mapping(load_config(instance, overrides))
     _configure_redis(app)
+    _configure_proxy(app)
     _init_extensions(app)
     _register_blueprints(app)
     _register_cli(app)
@@ -42,6 +48,15 @@ def _configure_redis(app: Flask) -> None:
         storage = url
     app.config.setdefault("RATELIMIT_STORAGE_URI", storage)
     app.config.setdefault("RATELIMIT_KEY_PREFIX", "kindred-rl")
+
+
+def _configure_proxy(app: Flask) -> None:
+    """Trust X-Forwarded-Proto/-For from FORUM_PROXY_COUNT reverse proxies (0: none)."""
+    count = int(app.config.get("FORUM_PROXY_COUNT", 0))
+    if count:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)  # type: ignore[method-assign]
 
 
 def _init_extensions(app: Flask) -> None:

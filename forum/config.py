@@ -86,6 +86,7 @@ def load_config(instance_path: Path, overrides: dict[str, Any] | None = None) ->
         "FORUM_QUICK_EXIT_URL": "https://www.bbc.com/weather",
         "FORUM_REDIS_TIMEOUT": 0.5,
         "FORUM_QUEUE_NAME": "kindred",
+        "FORUM_PROXY_COUNT": 0,
     }
 
     if "DATABASE_URL" in os.environ:
