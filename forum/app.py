@@ -42,10 +42,8 @@ def _configure_redis(app: Flask) -> None:
 
         app.config["REDIS_URL"] = embedded_redis_url(Path(app.instance_path))
     url = app.config["REDIS_URL"]
-    if url.startswith("unix://"):
-        storage = "redis+unix://" + url.removeprefix("unix://")
-    else:
-        storage = url
+    # The `limits` package spells a Unix-socket Redis URL differently from redis-py.
+    storage = "redis+unix://" + url.removeprefix("unix://") if url.startswith("unix://") else url
     app.config.setdefault("RATELIMIT_STORAGE_URI", storage)
     app.config.setdefault("RATELIMIT_KEY_PREFIX", "kindred-rl")
 
@@ -71,13 +69,16 @@ def _init_extensions(app: Flask) -> None:
     login_manager.login_view = "accounts.login"
     login_manager.login_message = "Please log in to read Kindred. It is a private community."
     login_manager.login_message_category = "info"
-    # No session protection: it would hash the client address and user agent into the session.
+    # No session protection: it would hash the client address and user agent into the
+    # session. Flask-Login still computes that hash at login; make it compute nothing.
     login_manager.session_protection = None
+    login_manager._session_identifier_generator = lambda: ""  # noqa: SLF001
     login_manager.user_loader(load_user_from_token)
+    # Before CSRF: its check parses the form, after which the raw body can no longer be read.
+    init_security(app)
     csrf.init_app(app)
     limiter.init_app(app)
     JobQueue(app)
-    init_security(app)
     init_templating(app)
     # Importing the models registers them on the metadata (for Alembic and queries).
     import forum.models  # noqa: F401

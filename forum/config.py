@@ -62,6 +62,8 @@ def load_config(instance_path: Path, overrides: dict[str, Any] | None = None) ->
         "WTF_CSRF_TIME_LIMIT": None,
         "MAX_CONTENT_LENGTH": 256 * 1024,
         "MAX_FORM_MEMORY_SIZE": 256 * 1024,
+        # Static URLs carry a content hash (templating.asset_url), so cache them for a year.
+        "SEND_FILE_MAX_AGE_DEFAULT": 365 * 24 * 3600,
         # Cookies: HttpOnly and SameSite=Lax always; Secure and __Host- in production.
         "SESSION_COOKIE_NAME": "__Host-kindred" if production else "kindred",
         "SESSION_COOKIE_SECURE": production,
@@ -79,6 +81,7 @@ def load_config(instance_path: Path, overrides: dict[str, Any] | None = None) ->
         "RATELIMIT_HEADERS_ENABLED": False,
         "RATELIMIT_SIGNUP": "5 per hour;20 per day",
         "RATELIMIT_LOGIN": "10 per minute;60 per hour",
+        "RATELIMIT_RECOVER": "5 per minute;20 per hour",
         "RATELIMIT_POST": "30 per minute",
         # Product settings.
         "FORUM_THREADS_PER_PAGE": 30,

@@ -18,9 +18,10 @@ MESSAGES = {
     404: ("We couldn't find that page",
           "It may have moved, or the link may be wrong."),
     405: ("That didn't work", "This page does not accept that kind of request."),
-    413: ("That was too large", "What you sent is larger than Kindred accepts. Nothing was changed."),
+    413: ("That was too large",
+          "What you sent is larger than Kindred accepts. Nothing was changed."),
     429: ("Please slow down a little",
-          "There have been too many attempts in a short time. Please wait a few minutes and try again."),
+          "There have been many attempts in a short time. Please wait a few minutes."),
     500: ("Something went wrong on our side",
           "It's not your fault. Please try again in a moment."),
 }  # fmt: skip
@@ -41,8 +42,11 @@ def _render(code: int, detail: str | None = None):  # type: ignore[no-untyped-de
 
 
 def _csrf_error(error: CSRFError):  # type: ignore[no-untyped-def]
-    return _render(400, "The form had expired or was sent from elsewhere. Please go back, "
-                        "reload the page and try again. What you typed may still be there.")
+    return _render(
+        400,
+        "The form had expired or was sent from elsewhere. Please go back, "
+        "reload the page and try again. What you typed may still be there.",
+    )
 
 
 def _http_error(error: HTTPException):  # type: ignore[no-untyped-def]

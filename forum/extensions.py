@@ -73,7 +73,6 @@ class JobQueue:
             return False
         return True
 
-
     def _already_waiting(self, job_id: str) -> bool:
         """A job with this id that has not started yet will see the new data anyway."""
         job = self.queue.fetch_job(job_id)

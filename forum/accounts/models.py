@@ -59,6 +59,7 @@ class LoginSession(CreatedAtMixin, db.Model):
     )
     token_hash: Mapped[str] = mapped_column(String(64), nullable=False, unique=True)
     remember: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
 
     user: Mapped[User] = relationship(lazy="joined")
 

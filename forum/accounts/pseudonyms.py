@@ -36,9 +36,7 @@ def normalise_pseudonym(raw: str) -> tuple[str, str]:
     """
     display = unicodedata.normalize("NFKC", raw.strip())
     if not MIN_LENGTH <= len(display) <= MAX_LENGTH:
-        raise PseudonymInvalid(
-            f"A pseudonym is {MIN_LENGTH} to {MAX_LENGTH} characters long."
-        )
+        raise PseudonymInvalid(f"A pseudonym is {MIN_LENGTH} to {MAX_LENGTH} characters long.")
     for char in display:
         if not (char in "_-" or unicodedata.category(char)[0] in {"L", "N"}):
             raise PseudonymInvalid(

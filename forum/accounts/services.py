@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from datetime import timedelta
 from functools import cache
 from importlib import resources
 
 from sqlalchemy import delete, func, select
+from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from forum.accounts.models import LoginSession, RecoveryCode, User
@@ -21,6 +23,10 @@ from forum.extensions import db
 MIN_PASSWORD_LENGTH = 10
 MAX_PASSWORD_LENGTH = 200
 RECOVERY_CODE_COUNT = 10
+# Server-side limits on a login, whatever the cookie says. A session cookie normally
+# dies with the browser; the server forgets it after a day regardless.
+SESSION_LIFETIME = timedelta(days=1)
+REMEMBERED_SESSION_LIFETIME = timedelta(days=30)
 _CODE_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i look-alikes
 
 __all__ = [
@@ -29,6 +35,7 @@ __all__ = [
     "PseudonymInvalid",
     "PseudonymTaken",
     "RecoveryFailed",
+    "WrongPassword",
 ]
 
 
@@ -38,6 +45,10 @@ class PseudonymTaken(ValueError):
 
 class PasswordRejected(ValueError):
     """The password breaks a rule; the message says which."""
+
+
+class WrongPassword(ValueError):
+    """The member's current password, asked again to confirm an action, is not right."""
 
 
 class LoginFailed(Exception):
@@ -109,8 +120,11 @@ def create_account(pseudonym: str, password: str, *, is_admin: bool = False) -> 
         is_admin=is_admin,
         guidelines_accepted_at=utcnow(),
     )
-    db.session.add(user)
-    db.session.flush()
+    try:
+        with db.session.begin_nested():  # a concurrent sign-up may win the unique key
+            db.session.add(user)
+    except IntegrityError:
+        raise PseudonymTaken("That pseudonym is taken. Please choose another.") from None
     return user
 
 
@@ -125,11 +139,14 @@ def issue_recovery_codes(user: User) -> list[str]:
 
 def unused_recovery_code_count(user: User) -> int:
     """How many recovery codes the member can still use."""
-    return db.session.scalar(
-        select(func.count())
-        .select_from(RecoveryCode)
-        .where(RecoveryCode.user_id == user.id, RecoveryCode.used_at.is_(None))
-    ) or 0
+    return (
+        db.session.scalar(
+            select(func.count())
+            .select_from(RecoveryCode)
+            .where(RecoveryCode.user_id == user.id, RecoveryCode.used_at.is_(None))
+        )
+        or 0
+    )
 
 
 def authenticate(pseudonym: str, password: str) -> User:
@@ -149,7 +166,15 @@ def authenticate(pseudonym: str, password: str) -> User:
 def start_login_session(user: User, *, remember: bool) -> str:
     """Record a new signed-in browser and return its secret token (kept in the cookie)."""
     token = secrets.token_urlsafe(32)
-    db.session.add(LoginSession(user_id=user.id, token_hash=_hash_token(token), remember=remember))
+    lifetime = REMEMBERED_SESSION_LIFETIME if remember else SESSION_LIFETIME
+    db.session.add(
+        LoginSession(
+            user_id=user.id,
+            token_hash=_hash_token(token),
+            remember=remember,
+            expires_at=utcnow() + lifetime,
+        )
+    )
     db.session.flush()
     user.login_token = token
     return token
@@ -164,6 +189,10 @@ def load_user_from_token(token: str) -> User | None:
     )
     if login is None:
         return None
+    if login.expires_at <= utcnow():
+        db.session.delete(login)
+        db.session.commit()
+        return None
     login.user.login_token = token
     return login.user
 
@@ -171,7 +200,9 @@ def load_user_from_token(token: str) -> User | None:
 def end_login_session(token: str | None) -> None:
     """End one signed-in browser; its session and remember cookies stop working."""
     if token:
-        db.session.execute(delete(LoginSession).where(LoginSession.token_hash == _hash_token(token)))
+        db.session.execute(
+            delete(LoginSession).where(LoginSession.token_hash == _hash_token(token))
+        )
 
 
 def end_other_login_sessions(user: User) -> None:
@@ -190,7 +221,7 @@ def end_all_login_sessions(user: User) -> None:
 def change_password(user: User, current: str, new: str) -> None:
     """Change the password (the current one is required) and end every other session."""
     if not check_password_hash(user.password_hash, current):
-        raise PasswordRejected("Your current password is not right.")
+        raise WrongPassword("Your current password is not right.")
     check_password_rules(new, user.pseudonym)
     _set_password(user, new)
     end_other_login_sessions(user)
@@ -223,7 +254,7 @@ def reset_password_with_code(pseudonym: str, code: str, new: str) -> User:
 def delete_account(user: User, password: str) -> None:
     """Delete the account and its sessions and codes; posts stay as "former member"."""
     if not check_password_hash(user.password_hash, password):
-        raise PasswordRejected("Your password is not right.")
+        raise WrongPassword("Your password is not right.")
     db.session.delete(user)
     db.session.flush()
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, session, url_for
+from flask import Blueprint, abort, flash, g, redirect, render_template, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
 from forum.accounts import services
@@ -29,6 +29,7 @@ def _rate(name: str):  # type: ignore[no-untyped-def]
 
 def _sign_in(user, remember: bool) -> None:  # type: ignore[no-untyped-def]
     session.clear()  # a fresh session at every login: nothing carries over
+    g.pop("csrf_token", None)  # Flask-WTF caches the old session's token per request
     services.start_login_session(user, remember=remember)
     db.session.commit()
     login_user(user, remember=remember)
@@ -79,14 +80,14 @@ def logout():
     if ButtonForm().validate_on_submit():
         services.end_login_session(current_user.login_token)
         db.session.commit()
-        logout_user()
         session.clear()
+        logout_user()  # after clear(): it marks the remember cookie for deletion
         flash("You are logged out. Take care.", "success")
     return redirect(url_for("boards.home"))
 
 
 @bp.route("/recover", methods=["GET", "POST"])
-@_rate("RATELIMIT_LOGIN")
+@_rate("RATELIMIT_RECOVER")
 def recover():
     form = RecoverForm()
     if form.validate_on_submit():
@@ -125,9 +126,10 @@ def change_password():
     if form.validate_on_submit():
         try:
             services.change_password(current_user, form.current.data, form.password.data)
+        except services.WrongPassword as error:
+            form.current.errors.append(str(error))
         except services.PasswordRejected as error:
-            field = form.current if "current" in str(error) else form.password
-            field.errors.append(str(error))
+            form.password.errors.append(str(error))
         else:
             db.session.commit()
             flash("Your password is changed. Other devices have been logged out.", "success")
@@ -158,12 +160,12 @@ def delete_account():
     if form.validate_on_submit():
         try:
             services.delete_account(current_user, form.password.data)
-        except services.PasswordRejected as error:
+        except services.WrongPassword as error:
             form.password.errors.append(str(error))
         else:
             db.session.commit()
-            logout_user()
             session.clear()
+            logout_user()
             flash("Your account is deleted. Thank you for being part of Kindred.", "success")
             return redirect(url_for("boards.home"))
     return _settings_with(delete_form=form), 400

@@ -47,7 +47,13 @@ def list_boards() -> list[Board]:
 
 
 def get_board(slug: str) -> Board | None:
-    """The board with this slug, archived or not."""
+    """The board with this slug, archived or not.
+
+    Text that cannot be a slug matches no board without a query: PostgreSQL would refuse
+    a NUL from the URL with an error (a 500) instead of finding nothing.
+    """
+    if not _SLUG.fullmatch(slug):
+        return None
     return db.session.scalar(select(Board).where(Board.slug == slug))
 
 

@@ -11,6 +11,7 @@ from forum.accounts import services as accounts
 from forum.boards.services import seed_demo_boards
 from forum.extensions import db
 from forum.pages import services as pages
+from forum.security.text import TextRefused
 
 
 def register(group: AppGroup) -> None:
@@ -58,7 +59,10 @@ def page() -> None:
 @click.option("--title", help="A new page title.")
 def page_set(slug: str, source, title: str | None) -> None:  # type: ignore[no-untyped-def]
     """Set a page's Markdown from a file ("-" for standard input)."""
-    pages.set_page(slug, source.read(), title)
+    try:
+        pages.set_page(slug, source.read(), title)
+    except TextRefused as error:
+        raise click.ClickException(str(error)) from None
     db.session.commit()
     click.echo(f"Page {slug!r} updated.")
 

@@ -11,14 +11,22 @@ from wtforms.validators import InputRequired
 
 
 class NewThreadForm(FlaskForm):
-    title = StringField("Title", validators=[InputRequired(message="Please give your thread a title.")])
-    body = TextAreaField("Your post", validators=[InputRequired(message="Please write something before posting.")])
+    title = StringField(
+        "Title", validators=[InputRequired(message="Please give your thread a title.")]
+    )
+    body = TextAreaField(
+        "Your post", validators=[InputRequired(message="Please write something before posting.")]
+    )
 
 
 class ReplyForm(FlaskForm):
-    body = TextAreaField("Your reply", validators=[InputRequired(message="Please write something before posting.")])
+    body = TextAreaField(
+        "Your reply", validators=[InputRequired(message="Please write something before posting.")]
+    )
 
 
 class EditPostForm(FlaskForm):
     title = StringField("Title")
-    body = TextAreaField("Your post", validators=[InputRequired(message="Please write something before saving.")])
+    body = TextAreaField(
+        "Your post", validators=[InputRequired(message="Please write something before saving.")]
+    )

@@ -20,6 +20,9 @@ from forum.security.text import TextRefused, normalise_text
 
 TITLE_MIN, TITLE_MAX = 3, 150
 BODY_MIN, BODY_MAX = 1, 20_000
+# The largest id an INTEGER column holds on PostgreSQL; larger ids from URLs match no row
+# (and SQLite cannot even bind an int past 2**63, which would be a 500).
+MAX_ID = 2**31 - 1
 
 
 class PostRejected(ValueError):
@@ -84,10 +87,10 @@ def create_thread(board: Board, author: User, title: str, body: str) -> Thread:
 
 
 def create_reply(thread: Thread, author: User, body: str) -> Post:
-    """Add a reply at the end of the thread."""
-    body = clean_body(body)
+    """Add a reply at the end of the thread. A locked thread refuses any reply, valid or not."""
     if thread.is_locked:
         raise ThreadLocked
+    body = clean_body(body)
     return _add_post(thread, author, body, title=None, now=utcnow())
 
 
@@ -158,6 +161,8 @@ def can_view_revisions(user: Any, post: Post) -> bool:
 
 def get_thread(thread_id: int) -> Thread | None:
     """The thread with its board loaded."""
+    if not 0 < thread_id <= MAX_ID:
+        return None
     return db.session.scalar(
         select(Thread).options(joinedload(Thread.board)).where(Thread.id == thread_id)
     )
@@ -165,6 +170,8 @@ def get_thread(thread_id: int) -> Thread | None:
 
 def get_post(post_id: int) -> Post | None:
     """The post with its thread and board loaded."""
+    if not 0 < post_id <= MAX_ID:
+        return None
     return db.session.scalar(
         select(Post)
         .options(joinedload(Post.thread).joinedload(Thread.board))
@@ -237,16 +244,24 @@ def _pinned_threads(board: Board) -> list[Thread]:
 
 
 def _encode_cursor(thread: Thread) -> str:
-    stamp = int(thread.last_post_at.timestamp() * 1_000_000)
+    moment = thread.last_post_at
+    # Whole-number arithmetic: a float would round some microseconds away.
+    stamp = int(moment.replace(microsecond=0).timestamp()) * 1_000_000 + moment.microsecond
     return f"{stamp}.{thread.id}"
 
 
 def _decode_cursor(cursor: str) -> tuple[datetime, int]:
-    """Parse a cursor; a malformed one raises ValueError (the view answers 400)."""
+    """Parse a cursor; a malformed or out-of-range one raises ValueError (the view answers 400)."""
     stamp, _, thread_id = cursor.partition(".")
     seconds, micros = divmod(int(stamp), 1_000_000)
-    moment = datetime.fromtimestamp(seconds, tz=UTC).replace(microsecond=micros)
-    return moment, int(thread_id)
+    try:
+        moment = datetime.fromtimestamp(seconds, tz=UTC).replace(microsecond=micros)
+    except (OverflowError, OSError):
+        raise ValueError("cursor time out of range") from None
+    number = int(thread_id)
+    if not 0 < number <= MAX_ID:
+        raise ValueError("cursor id out of range")
+    return moment, number
 
 
 def recent_posts_by(user: User, limit: int = 20) -> list[Post]:
@@ -286,14 +301,20 @@ def recount_board(board_id: int) -> Board | None:
     if board is None:
         return None
     in_board = select(Thread.id).where(Thread.board_id == board_id).scalar_subquery()
-    board.thread_count = db.session.scalar(
-        select(func.count()).select_from(Thread).where(Thread.board_id == board_id)
-    ) or 0
-    board.post_count = db.session.scalar(
-        select(func.count())
-        .select_from(Post)
-        .where(Post.thread_id.in_(in_board), Post.withdrawn_at.is_(None))
-    ) or 0
+    board.thread_count = (
+        db.session.scalar(
+            select(func.count()).select_from(Thread).where(Thread.board_id == board_id)
+        )
+        or 0
+    )
+    board.post_count = (
+        db.session.scalar(
+            select(func.count())
+            .select_from(Post)
+            .where(Post.thread_id.in_(in_board), Post.withdrawn_at.is_(None))
+        )
+        or 0
+    )
     board.last_post_at = db.session.scalar(
         select(func.max(Thread.last_post_at)).where(Thread.board_id == board_id)
     )

@@ -49,7 +49,10 @@ def new_thread(slug: str):
 def thread(thread_id: int):
     thread = services.get_thread(thread_id) or abort(404)
     pages = services.page_count(thread, _per_page())
-    page = request.args.get("page", 1, type=int)
+    try:
+        page = int(request.args.get("page", 1))
+    except ValueError:
+        abort(400, "That page link is not valid.")
     if page == -1 or page > pages:
         return redirect(url_for("posts.thread", thread_id=thread_id, page=pages))
     if page < 1:
@@ -66,6 +69,8 @@ def thread(thread_id: int):
 @limiter.limit(_post_limit)
 def reply(thread_id: int):
     thread = services.get_thread(thread_id) or abort(404)
+    if thread.is_locked:
+        abort(403)  # before validating: a locked thread never offers a form to fix
     form = ReplyForm()
     if form.validate_on_submit():
         try:

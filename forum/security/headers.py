@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import unquote_to_bytes
 
-from flask import Flask, Response, request
+from flask import Flask, Response, request, session
 from werkzeug.exceptions import BadRequest
 
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -30,6 +30,7 @@ def init_security(app: Flask) -> None:
     """Install the UTF-8 check and the security headers on `app`."""
     app.before_request(_refuse_invalid_utf8)
     app.after_request(_security_headers)
+    app.after_request(_drop_client_identifier)
 
 
 def _refuse_invalid_utf8() -> None:
@@ -49,6 +50,13 @@ def _check_urlencoded(raw: bytes) -> None:
                 unquote_to_bytes(part.replace(b"+", b" ")).decode("utf-8")
             except UnicodeDecodeError:
                 raise BadRequest("The request was not valid UTF-8.") from None
+
+
+def _drop_client_identifier(response: Response) -> Response:
+    """Keep Flask-Login's client-identifier slot out of the session cookie altogether."""
+    if "_id" in session:
+        session.pop("_id")
+    return response
 
 
 def _security_headers(response: Response) -> Response:

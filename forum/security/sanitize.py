@@ -35,7 +35,9 @@ _LANGUAGE_CLASS = re.compile(r"language-[\w+-]{1,30}")
 
 def _allowed_attribute(tag: str, name: str, value: str) -> bool:
     if tag == "a":
-        return name in {"href", "title"} or (name == "class" and value in {"mention", "remote-image"})
+        return name in {"href", "title"} or (
+            name == "class" and value in {"mention", "remote-image"}
+        )
     if tag == "ol":
         return name == "start"
     if tag == "code":
