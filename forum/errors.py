@@ -53,7 +53,10 @@ def _http_error(error: HTTPException):  # type: ignore[no-untyped-def]
     if error.code is None or error.code < 400:
         return error
     detail = error.description if error.code == 400 and _is_own(error) else None
-    return _render(error.code, detail)
+    body, code = _render(error.code, detail)
+    # Keep headers the error carries, such as Allow on 405 and Retry-After on 429.
+    headers = [(k, v) for k, v in error.get_headers() if k.lower() != "content-type"]
+    return body, code, headers
 
 
 def _is_own(error: HTTPException) -> bool:

@@ -66,3 +66,4 @@ def _stop(children: list[subprocess.Popen[bytes]]) -> None:
             child.wait(timeout=max(0.1, deadline - time.monotonic()))
         except subprocess.TimeoutExpired:
             child.kill()
+            child.wait()  # its Redis connections must be gone before the embedded Redis stops

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from urllib.parse import unquote_to_bytes
 
-from flask import Flask, Response, request, session
-from werkzeug.exceptions import BadRequest
+from flask import Flask, Response, current_app, request, session
+from werkzeug.exceptions import BadRequest, RequestEntityTooLarge
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -38,9 +38,15 @@ def _refuse_invalid_utf8() -> None:
 
     Werkzeug would otherwise replace bad bytes with U+FFFD and carry on silently.
     """
+    limit = current_app.config["MAX_CONTENT_LENGTH"]
+    if request.content_length is not None and limit and request.content_length > limit:
+        raise RequestEntityTooLarge()
     _check_urlencoded(request.query_string)
     if request.mimetype == "application/x-www-form-urlencoded":
         _check_urlencoded(request.get_data(cache=True))
+    elif request.mimetype == "multipart/form-data":
+        # Kindred takes no uploads; multipart parsing would silently replace bad bytes.
+        raise BadRequest("Kindred's forms are sent as URL-encoded text, not multipart.")
 
 
 def _check_urlencoded(raw: bytes) -> None:

@@ -9,6 +9,8 @@ from __future__ import annotations
 import unicodedata
 
 _ALLOWED_CONTROLS = {"\n", "\t"}
+# Bidirectional overrides and isolates can disguise a title ("txt.exe" shown as "exe.txt").
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 
 class TextRefused(ValueError):
@@ -28,6 +30,10 @@ def normalise_text(value: str, *, multiline: bool = True) -> str:
             raise TextRefused("This text contains an invalid character (a lone surrogate).")
         if char == "\x00":
             raise TextRefused("This text contains a NUL character, which cannot be saved.")
+        if not multiline and char in _BIDI_CONTROLS:
+            raise TextRefused(
+                f"This text contains a text-direction control (U+{code:04X}); please remove it."
+            )
         if unicodedata.category(char) == "Cc" and not (multiline and char in _ALLOWED_CONTROLS):
             raise TextRefused(
                 f"This text contains a control character (U+{code:04X}), which cannot be saved."
