@@ -87,10 +87,15 @@ def _init_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from forum.accounts.views import bp as accounts_bp
     from forum.boards.views import bp as boards_bp
+    from forum.moderation.review_views import bp as review_bp
+    from forum.moderation.views import bp as moderation_bp
+    from forum.notifications.views import bp as notifications_bp
     from forum.pages.views import bp as pages_bp
     from forum.posts.views import bp as posts_bp
 
-    for blueprint in (pages_bp, accounts_bp, boards_bp, posts_bp):
+    blueprints = (pages_bp, accounts_bp, boards_bp, posts_bp, moderation_bp, review_bp,
+                  notifications_bp)  # fmt: skip
+    for blueprint in blueprints:
         app.register_blueprint(blueprint)
 
 

@@ -79,6 +79,9 @@ def load_config(instance_path: Path, overrides: dict[str, Any] | None = None) ->
         # Rate limits (Flask-Limiter), stored in Redis with expiry.
         "RATELIMIT_ENABLED": True,
         "RATELIMIT_HEADERS_ENABLED": False,
+        # Redis down must not take posting down: fail open, with short timeouts.
+        "RATELIMIT_SWALLOW_ERRORS": True,
+        "RATELIMIT_STORAGE_OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         "RATELIMIT_SIGNUP": "5 per hour;20 per day",
         "RATELIMIT_LOGIN": "10 per minute;60 per hour",
         "RATELIMIT_RECOVER": "5 per minute;20 per hour",

@@ -72,11 +72,12 @@ def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
         cursor.close()
 
 
-def enqueue_after_commit(func: Callable[..., Any], *args: Any, job_id: str) -> None:
+def enqueue_after_commit(func: Callable[..., Any] | str, *args: Any, job_id: str) -> None:
     """Schedule a background job to be enqueued once the current transaction commits.
 
     A worker therefore never looks for a row that does not exist yet, and a rolled-back
     transaction enqueues nothing. `job_id` is deterministic so that duplicates collapse.
+    `func` may be a dotted path, for a domain that must not import the job's module.
     """
     from forum.extensions import db
 

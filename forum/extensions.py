@@ -51,7 +51,7 @@ class JobQueue:
         self.queue = Queue(app.config["FORUM_QUEUE_NAME"], connection=self.redis)
         app.extensions["kindred_jobs"] = self
 
-    def enqueue(self, func: Callable[..., Any], *args: Any, job_id: str) -> bool:
+    def enqueue(self, func: Callable[..., Any] | str, *args: Any, job_id: str) -> bool:
         """Enqueue `func(*args)` under `job_id`; report failure instead of raising.
 
         Redis is a transport, not the source of truth: callers that need a guarantee keep

@@ -2,10 +2,29 @@
 
 from forum.accounts.models import LoginSession, RecoveryCode, User
 from forum.boards.models import Board, BoardFacilitator
-from forum.pages.models import SitePage
+from forum.moderation.models import (
+    ActionLog,
+    BulkAction,
+    Flag,
+    ReviewItem,
+    RuleOverride,
+    Sanction,
+    Screening,
+)
+from forum.notifications.models import Notification
+from forum.pages.models import SitePage, SiteSetting
 from forum.posts.models import Post, PostRevision, Thread
 
 __all__ = [
+    "ActionLog",
+    "BulkAction",
+    "Flag",
+    "Notification",
+    "ReviewItem",
+    "RuleOverride",
+    "Sanction",
+    "Screening",
+    "SiteSetting",
     "Board",
     "BoardFacilitator",
     "LoginSession",

@@ -6,8 +6,10 @@ import hashlib
 from datetime import datetime
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from flask import Flask, current_app, url_for
+from flask_login import current_user
 from markupsafe import Markup
 
 from forum.accounts.forms import ButtonForm
@@ -23,6 +25,27 @@ def init_templating(app: Flask) -> None:
     app.jinja_env.globals["asset"] = asset_url
     app.jinja_env.globals["button_form"] = ButtonForm
     app.jinja_env.globals["quick_exit_url"] = lambda: current_app.config["FORUM_QUICK_EXIT_URL"]
+    app.jinja_env.globals["header_status"] = header_status
+
+
+def header_status() -> dict[str, Any]:
+    """What the header shows: unread notifications, queue counts, the out-of-hours banner.
+
+    A bounded, data-size-independent number of queries: one or two for members, three for
+    facilitators, and a cached setting.
+    """
+    from forum.moderation import hours, queue
+    from forum.notifications.services import unread_count
+
+    status: dict[str, Any] = {"unread": 0, "lanes": None, "back_at": None}
+    facilitated = hours.current_hours()
+    if hours.is_out_of_hours(facilitated):
+        status["back_at"] = hours.next_opening(facilitated)
+    if current_user.is_authenticated:
+        status["unread"] = unread_count(current_user.id)
+        if queue.is_reviewer(current_user):
+            status["lanes"] = queue.lane_counts(current_user)
+    return status
 
 
 def _stored_html(value: str) -> Markup:

@@ -64,6 +64,10 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     yield application
     with application.app_context():
         db.engine.dispose()
+    if not os.environ.get("REDIS_URL"):
+        from forum.embedded_redis import stop_embedded_redis
+
+        stop_embedded_redis()
 
 
 @pytest.fixture(autouse=True)

@@ -29,6 +29,10 @@ class User(CreatedAtMixin, db.Model):
     password_changed_at: Mapped[datetime] = mapped_column(
         UTCDateTime(), nullable=False, default=utcnow
     )
+    # Set by facilitators' sanctions: muted members read but cannot post; suspended
+    # members cannot log in. Kept here so that checking costs no extra query.
+    muted_until: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    suspended_until: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
 
     # Set by the accounts service to the token of the login session this request belongs
     # to; Flask-Login stores it in the session and remember cookies instead of the user id.
@@ -41,6 +45,12 @@ class User(CreatedAtMixin, db.Model):
     def get_id(self) -> str | None:
         """The login-session token, so a cookie names a revocable session, not a member."""
         return self.login_token
+
+    def is_muted(self) -> bool:
+        return self.muted_until is not None and self.muted_until > utcnow()
+
+    def is_suspended(self) -> bool:
+        return self.suspended_until is not None and self.suspended_until > utcnow()
 
     @property
     def role(self) -> str:

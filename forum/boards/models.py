@@ -27,6 +27,10 @@ class Board(CreatedAtMixin, db.Model):
     thread_count: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     post_count: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     last_post_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    # post: visible at once, screened after; new-members: hold the first N posts of
+    # members new to Kindred; all: hold every post until a facilitator approves it.
+    moderation_mode: Mapped[str] = mapped_column(String(12), nullable=False, default="post")
+    new_member_posts: Mapped[int] = mapped_column(Integer, nullable=False, default=3)
 
 
 class BoardFacilitator(CreatedAtMixin, db.Model):

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask.cli import AppGroup
 
-from forum.cli import admin, serve, worker
+from forum.cli import admin, moderation, serve, worker
 
 forum_group = AppGroup("forum", help="Kindred maintenance commands.")
-for module in (admin, serve, worker):
+for module in (admin, moderation, serve, worker):
     module.register(forum_group)

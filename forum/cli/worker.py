@@ -14,8 +14,10 @@ def register(group: AppGroup) -> None:
 @click.command("worker")
 @click.option("--burst", is_flag=True, help="Process the jobs already queued, then exit.")
 def worker(burst: bool) -> None:
-    """Run an rq worker (with the rq scheduler) on Kindred's queue."""
-    from forum.worker import make_worker
+    """Run an rq worker (with the rq scheduler) and the screening sweeper beside it."""
+    from forum.worker import make_worker, start_sweeper
 
     app = current_app._get_current_object()  # type: ignore[attr-defined]
+    if not burst:
+        start_sweeper(app)
     make_worker(app).work(burst=burst, with_scheduler=not burst, logging_level="INFO")

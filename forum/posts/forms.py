@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import StringField, TextAreaField
+from wtforms import BooleanField, StringField, TextAreaField
 from wtforms.validators import InputRequired
 
 # Limits are checked by the service after normalisation; the form only asks for presence,
 # so that over-long text comes back with a specific message and nothing lost.
 
 
-class NewThreadForm(FlaskForm):
+class _Confirmable(FlaskForm):
+    # Ticked on the second submit, after the author saw the personal-information warning.
+    confirm_personal_info = BooleanField("Post it anyway; I'm comfortable sharing this")
+
+
+class NewThreadForm(_Confirmable):
     title = StringField(
         "Title", validators=[InputRequired(message="Please give your thread a title.")]
     )
@@ -19,13 +24,13 @@ class NewThreadForm(FlaskForm):
     )
 
 
-class ReplyForm(FlaskForm):
+class ReplyForm(_Confirmable):
     body = TextAreaField(
         "Your reply", validators=[InputRequired(message="Please write something before posting.")]
     )
 
 
-class EditPostForm(FlaskForm):
+class EditPostForm(_Confirmable):
     title = StringField("Title")
     body = TextAreaField(
         "Your post", validators=[InputRequired(message="Please write something before saving.")]

@@ -32,6 +32,8 @@ class Thread(CreatedAtMixin, db.Model):
     post_count: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     is_pinned: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     is_locked: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    # Mirrors the first post: a held or hidden opening post hides the thread from others.
+    is_hidden: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
 
     board: Mapped[Board] = relationship()
     author: Mapped[User | None] = relationship()
@@ -56,6 +58,10 @@ class Post(CreatedAtMixin, db.Model):
     revision: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
     edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    # visible | held (waiting for a facilitator) | hidden (removed by a facilitator)
+    state: Mapped[str] = mapped_column(String(10), nullable=False, default="visible")
+    hidden_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    content_warning: Mapped[str | None] = mapped_column(String(120), nullable=True)
 
     thread: Mapped[Thread] = relationship()
     author: Mapped[User | None] = relationship()
@@ -69,6 +75,36 @@ class Post(CreatedAtMixin, db.Model):
         self.body_source = source
         self.body_html = html
         self.revision += 1
+        self.edited_at = utcnow()
+
+    @property
+    def is_visible(self) -> bool:
+        """Shown to every member (withdrawn posts still show their placeholder)."""
+        return self.state == "visible"
+
+    def _set_state(self, state: str) -> None:
+        self.state = state
+        if self.number == 1:
+            self.thread.is_hidden = state != "visible"
+
+    def hold(self) -> None:
+        """Wait for a facilitator: only the author and facilitators see the post."""
+        self._set_state("held")
+
+    def publish(self) -> None:
+        """Make a held or hidden post visible to everyone."""
+        self.hidden_reason = None
+        self._set_state("visible")
+
+    def hide(self, reason: str) -> None:
+        """Removed by a facilitator, with a reason the author sees."""
+        self.hidden_reason = reason
+        self._set_state("hidden")
+
+    def redact(self, source: str, html: str) -> None:
+        """Replace the text by a facilitator's version (e.g. personal information removed)."""
+        self.body_source = source
+        self.body_html = html
         self.edited_at = utcnow()
 
     def withdraw(self) -> None:

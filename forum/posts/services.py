@@ -14,6 +14,7 @@ from forum.boards.models import Board
 from forum.boards.services import is_facilitator
 from forum.db import enqueue_after_commit, utcnow
 from forum.extensions import db
+from forum.moderation.pipeline import PostBlocked, Precheck, precheck_text, register_revision
 from forum.posts.models import Post, PostRevision, Thread
 from forum.security.sanitize import render_markdown
 from forum.security.text import TextRefused, normalise_text
@@ -73,25 +74,56 @@ def clean_body(raw: str) -> str:
     return body
 
 
-def create_thread(board: Board, author: User, title: str, body: str) -> Thread:
-    """Start a thread with its first post."""
+class PersonalInfoFound(Exception):
+    """The text seems to hold personal information; the author may edit or confirm."""
+
+    def __init__(self, reasons: list[str]) -> None:
+        super().__init__("personal information")
+        self.reasons = reasons
+
+
+def _screen_at_submit(board: Board, author: User, text: str, confirmed: bool) -> Precheck:
+    """The quick pre-check: muted members, blocking rules, personal information."""
+    if author.is_muted():
+        until = f"{author.muted_until:%-d %B %Y, %H:%M} UTC" if author.muted_until else "later"
+        raise PostRejected("body", f"You can read Kindred but can't post until {until}.")
+    try:
+        precheck = precheck_text(text, board)
+    except PostBlocked as error:
+        raise PostRejected("body", str(error)) from None
+    if precheck.personal_info and not confirmed:
+        raise PersonalInfoFound([m.reason for m in precheck.personal_info])
+    return precheck
+
+
+def create_thread(
+    board: Board, author: User, title: str, body: str, *, confirm_personal_info: bool = False
+) -> Thread:
+    """Start a thread with its first post. `thread.precheck` tells what the pre-check found."""
     title, body = clean_title(title), clean_body(body)
     if board.archived_at is not None:
         raise PostRejected("body", "This board is archived; it does not take new threads.")
+    precheck = _screen_at_submit(board, author, f"{title}\n\n{body}", confirm_personal_info)
     now = utcnow()
     thread = Thread(board_id=board.id, author_id=author.id, title=title, last_post_at=now)
     db.session.add(thread)
     db.session.flush()
-    _add_post(thread, author, body, title=title, now=now)
+    thread.first_post = _add_post(thread, author, body, title=title, now=now)
+    thread.precheck = precheck
     return thread
 
 
-def create_reply(thread: Thread, author: User, body: str) -> Post:
+def create_reply(
+    thread: Thread, author: User, body: str, *, confirm_personal_info: bool = False
+) -> Post:
     """Add a reply at the end of the thread. A locked thread refuses any reply, valid or not."""
     if thread.is_locked:
         raise ThreadLocked
     body = clean_body(body)
-    return _add_post(thread, author, body, title=None, now=utcnow())
+    precheck = _screen_at_submit(thread.board, author, body, confirm_personal_info)
+    post = _add_post(thread, author, body, title=None, now=utcnow())
+    post.precheck = precheck
+    return post
 
 
 def _add_post(thread: Thread, author: User, body: str, *, title: str | None, now: datetime) -> Post:
@@ -105,33 +137,46 @@ def _add_post(thread: Thread, author: User, body: str, *, title: str | None, now
     html = render_markdown(body)
     post = Post(
         thread_id=thread.id, author_id=author.id, number=number,
-        body_source=body, body_html=html, created_at=now,
+        body_source=body, body_html=html, created_at=now, thread=thread,
     )  # fmt: skip
     db.session.add(post)
     db.session.flush()
-    db.session.add(
-        PostRevision(post_id=post.id, number=1, title=title, body_source=body, body_html=html)
+    revision = PostRevision(
+        post_id=post.id, number=1, title=title, body_source=body, body_html=html
     )
+    db.session.add(revision)
+    db.session.flush()
+    register_revision(post, revision, thread.board, author)
     schedule_board_recount(thread.board_id)
     return post
 
 
-def edit_post(post: Post, body: str, title: str | None = None) -> Post:
-    """Save a new version of the post (and of the thread title, for a first post)."""
+def edit_post(
+    post: Post, body: str, title: str | None = None, *, confirm_personal_info: bool = False
+) -> Post:
+    """Save a new version of the post (and of the thread title, for a first post).
+
+    The new revision is screened again, like a new post.
+    """
     body = clean_body(body)
     new_title = clean_title(title) if title is not None and post.number == 1 else None
     if body == post.body_source and (new_title is None or new_title == post.thread.title):
         return post
+    author = post.author
+    if author is not None:
+        text = f"{new_title}\n\n{body}" if new_title else body
+        post.precheck = _screen_at_submit(post.thread.board, author, text, confirm_personal_info)
     html = render_markdown(body)
     post.revise(body, html)
     if new_title is not None:
         post.thread.title = new_title
-    db.session.add(
-        PostRevision(
-            post_id=post.id, number=post.revision, title=new_title, body_source=body, body_html=html
-        )
+    revision = PostRevision(
+        post_id=post.id, number=post.revision, title=new_title, body_source=body, body_html=html
     )
+    db.session.add(revision)
     db.session.flush()
+    if author is not None:
+        register_revision(post, revision, post.thread.board, author)
     return post
 
 
@@ -157,6 +202,18 @@ def can_view_revisions(user: Any, post: Post) -> bool:
     if not getattr(user, "is_authenticated", False):
         return False
     return post.author_id == user.id or is_facilitator(user, post.thread.board_id)
+
+
+def can_see_post(user: Any, post: Post, moderator: bool) -> bool:
+    """Held and hidden posts are for their author and the board's facilitators only."""
+    return (
+        post.is_visible or moderator or (post.author_id is not None and post.author_id == user.id)
+    )
+
+
+def can_see_thread(user: Any, thread: Thread, moderator: bool) -> bool:
+    """A thread whose opening post is held or hidden is shown to its author and facilitators."""
+    return not thread.is_hidden or moderator or thread.author_id == user.id
 
 
 def get_thread(thread_id: int) -> Thread | None:
@@ -209,7 +266,9 @@ def list_threads(
     base = (
         select(Thread)
         .options(joinedload(Thread.author))
-        .where(Thread.board_id == board.id, Thread.is_pinned.is_(False))
+        .where(
+            Thread.board_id == board.id, Thread.is_pinned.is_(False), Thread.is_hidden.is_(False)
+        )
     )
     key = tuple_(Thread.last_post_at, Thread.id)
     if newer:
@@ -237,7 +296,9 @@ def _pinned_threads(board: Board) -> list[Thread]:
         db.session.scalars(
             select(Thread)
             .options(joinedload(Thread.author))
-            .where(Thread.board_id == board.id, Thread.is_pinned.is_(True))
+            .where(
+                Thread.board_id == board.id, Thread.is_pinned.is_(True), Thread.is_hidden.is_(False)
+            )
             .order_by(Thread.last_post_at.desc(), Thread.id.desc())
         )
     )
@@ -270,7 +331,13 @@ def recent_posts_by(user: User, limit: int = 20) -> list[Post]:
         db.session.scalars(
             select(Post)
             .options(joinedload(Post.thread))
-            .where(Post.author_id == user.id, Post.withdrawn_at.is_(None))
+            .join(Thread, Post.thread_id == Thread.id)
+            .where(
+                Post.author_id == user.id,
+                Post.withdrawn_at.is_(None),
+                Post.state == "visible",
+                Thread.is_hidden.is_(False),
+            )
             .order_by(Post.created_at.desc(), Post.id.desc())
             .limit(limit)
         )
@@ -296,27 +363,16 @@ def schedule_board_recount(board_id: int) -> None:
 
 
 def recount_board(board_id: int) -> Board | None:
-    """Recompute a board's thread count, post count and last activity from its rows."""
+    """Recompute a board's thread count, post count and last activity from visible rows."""
     board = db.session.get(Board, board_id)
     if board is None:
         return None
-    in_board = select(Thread.id).where(Thread.board_id == board_id).scalar_subquery()
-    board.thread_count = (
-        db.session.scalar(
-            select(func.count()).select_from(Thread).where(Thread.board_id == board_id)
-        )
-        or 0
+    shown = (Thread.board_id == board_id) & Thread.is_hidden.is_(False)
+    shown_posts = select(func.count()).select_from(Post).join(Thread, Post.thread_id == Thread.id)
+    board.thread_count = db.session.scalar(select(func.count()).select_from(Thread).where(shown))
+    board.post_count = db.session.scalar(
+        shown_posts.where(shown, Post.withdrawn_at.is_(None), Post.state == "visible")
     )
-    board.post_count = (
-        db.session.scalar(
-            select(func.count())
-            .select_from(Post)
-            .where(Post.thread_id.in_(in_board), Post.withdrawn_at.is_(None))
-        )
-        or 0
-    )
-    board.last_post_at = db.session.scalar(
-        select(func.max(Thread.last_post_at)).where(Thread.board_id == board_id)
-    )
+    board.last_post_at = db.session.scalar(select(func.max(Thread.last_post_at)).where(shown))
     db.session.flush()
     return board

@@ -6,7 +6,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user, login_required
 
 from forum.accounts.forms import ButtonForm
-from forum.boards.services import get_board
+from forum.boards.services import get_board, is_facilitator
 from forum.extensions import db, limiter
 from forum.posts import services
 from forum.posts.forms import EditPostForm, NewThreadForm, ReplyForm
@@ -31,23 +31,43 @@ def _attach(form, error: services.PostRejected) -> None:  # type: ignore[no-unty
 @limiter.limit(_post_limit, methods=["POST"])
 def new_thread(slug: str):
     board = get_board(slug) or abort(404)
-    form = NewThreadForm()
+    form, warnings = NewThreadForm(), None
     if form.validate_on_submit():
         try:
-            thread = services.create_thread(board, current_user, form.title.data, form.body.data)
+            thread = services.create_thread(
+                board, current_user, form.title.data, form.body.data,
+                confirm_personal_info=form.confirm_personal_info.data,
+            )  # fmt: skip
         except services.PostRejected as error:
             _attach(form, error)
+        except services.PersonalInfoFound as found:
+            warnings = found.reasons
         else:
             db.session.commit()
-            return redirect(url_for("posts.thread", thread_id=thread.id))
+            return _after_posting(thread.first_post, thread.precheck)
     status = 400 if form.is_submitted() else 200
-    return render_template("posts/new_thread.html", board=board, form=form), status
+    page = render_template("posts/new_thread.html", board=board, form=form, warnings=warnings)
+    return page, status
+
+
+def _after_posting(post, precheck):  # type: ignore[no-untyped-def]
+    """Crisis language: the author sees support and resources straight away."""
+    if precheck.crisis:
+        return redirect(url_for("moderation.support", post=post.id))
+    if post.state == "held":
+        flash("Your post is saved and waiting for a facilitator before others see it.", "info")
+    if post.number == 1:
+        return redirect(url_for("posts.thread", thread_id=post.thread_id))
+    return redirect(_permalink(post))
 
 
 @bp.get("/t/<int:thread_id>")
 @login_required
 def thread(thread_id: int):
     thread = services.get_thread(thread_id) or abort(404)
+    moderator = is_facilitator(current_user, thread.board_id)
+    if not services.can_see_thread(current_user, thread, moderator):
+        abort(404)
     pages = services.page_count(thread, _per_page())
     try:
         page = int(request.args.get("page", 1))
@@ -60,7 +80,7 @@ def thread(thread_id: int):
     posts = services.thread_page(thread, page, _per_page())
     return render_template(
         "posts/thread.html", thread=thread, posts=posts, page=page, pages=pages,
-        form=ReplyForm(), button=ButtonForm(),
+        form=ReplyForm(), button=ButtonForm(), moderator=moderator,
     )  # fmt: skip
 
 
@@ -71,24 +91,33 @@ def reply(thread_id: int):
     thread = services.get_thread(thread_id) or abort(404)
     if thread.is_locked:
         abort(403)  # before validating: a locked thread never offers a form to fix
-    form = ReplyForm()
+    form, warnings = ReplyForm(), None
     if form.validate_on_submit():
         try:
-            post = services.create_reply(thread, current_user, form.body.data)
+            post = services.create_reply(
+                thread, current_user, form.body.data,
+                confirm_personal_info=form.confirm_personal_info.data,
+            )  # fmt: skip
         except services.PostRejected as error:
             _attach(form, error)
+        except services.PersonalInfoFound as found:
+            warnings = found.reasons
         except services.ThreadLocked:
             abort(403)
         else:
             db.session.commit()
-            return redirect(_permalink(post))
-    return render_template("posts/reply.html", thread=thread, form=form), 400
+            return _after_posting(post, post.precheck)
+    page = render_template("posts/reply.html", thread=thread, form=form, warnings=warnings)
+    return page, 400
 
 
 @bp.get("/p/<int:post_id>")
 @login_required
 def permalink(post_id: int):
     post = services.get_post(post_id) or abort(404)
+    moderator = is_facilitator(current_user, post.thread.board_id)
+    if not services.can_see_post(current_user, post, moderator):
+        abort(404)
     return redirect(_permalink(post))
 
 
@@ -103,19 +132,25 @@ def edit(post_id: int):
     post = services.get_post(post_id) or abort(404)
     if not services.can_edit(current_user, post):
         abort(403)
-    form = EditPostForm(obj=None if request.method == "POST" else _edit_defaults(post))
+    form, warnings = (
+        EditPostForm(obj=None if request.method == "POST" else _edit_defaults(post)),
+        None,
+    )
     if form.validate_on_submit():
         title = form.title.data if post.number == 1 else None
         try:
-            services.edit_post(post, form.body.data, title)
+            services.edit_post(post, form.body.data, title,
+                               confirm_personal_info=form.confirm_personal_info.data)  # fmt: skip
         except services.PostRejected as error:
             _attach(form, error)
+        except services.PersonalInfoFound as found:
+            warnings = found.reasons
         else:
             db.session.commit()
             flash("Your post is updated.", "success")
             return redirect(_permalink(post))
     status = 400 if form.is_submitted() else 200
-    return render_template("posts/edit.html", post=post, form=form), status
+    return render_template("posts/edit.html", post=post, form=form, warnings=warnings), status
 
 
 def _edit_defaults(post):  # type: ignore[no-untyped-def]

@@ -32,7 +32,9 @@ def test_board_counters_are_recomputed_by_a_real_worker_after_commit(app, ctx, r
     author = UserFactory()
     thread = make_thread(board, author)
     make_reply(thread, author)
-    assert get_jobs().queue.count == 1  # one deterministic job id per board
+    job_ids = get_jobs().queue.job_ids
+    assert [j for j in job_ids if j.startswith("recount-board-")] == [f"recount-board-{board.id}"]
+    assert sorted(j for j in job_ids if j.startswith("screen-")) == ["screen-1", "screen-2"]
     db.session.refresh(board)
     assert board.post_count == 0  # not yet: the worker has not run
 

@@ -1,0 +1,1 @@
+"""Moderation: screening, flags, the review queue, actions and sanctions."""

@@ -1,0 +1,238 @@
+"""Screening pipeline: the submit-time pre-check, the background screen job and the sweeper.
+
+The database is the source of truth for "was this revision screened?": a Screening row is
+written in the same transaction as the revision, the job is enqueued only after commit,
+and the sweeper re-enqueues whatever Redis lost. Jobs take only a revision id.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from forum.moderation.screening import Match, highest_lane
+from sqlalchemy import func, select, update
+
+from forum.accounts.models import User
+from forum.boards.models import Board
+from forum.db import enqueue_after_commit, utcnow
+from forum.extensions import db, get_jobs
+from forum.moderation import hours
+from forum.moderation.models import Screening
+from forum.moderation.queue import add_flag, open_item_for
+from forum.moderation.rules import current_ruleset
+from forum.notifications.services import notify
+from forum.posts.models import Post, PostRevision
+
+log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 5
+PENDING_GRACE = timedelta(seconds=30)
+QUEUED_TIMEOUT = timedelta(minutes=2)
+BURST_WINDOW, BURST_POSTS = timedelta(minutes=10), 6
+REPEAT_WINDOW = timedelta(hours=24)
+
+
+class PostBlocked(ValueError):
+    """A blocking rule refused the text; the message says why, in plain words."""
+
+
+@dataclass(frozen=True)
+class Precheck:
+    """What the quick submit-time check found, on the same rules as the screen job."""
+
+    matches: list[Match] = field(default_factory=list)
+
+    @property
+    def crisis(self) -> bool:
+        return any(m.lane == "crisis" for m in self.matches)
+
+    @property
+    def personal_info(self) -> list[Match]:
+        return [m for m in self.matches if m.category == "personal_info"]
+
+
+def precheck_text(text: str, board: Board) -> Precheck:
+    """Screen text synchronously at submit time; raise PostBlocked for a blocking rule."""
+    matches = current_ruleset().screen(text, board.slug)
+    for match in matches:
+        if match.action == "block":
+            raise PostBlocked(match.message or "This post can't be published on Kindred.")
+    return Precheck(matches)
+
+
+def register_revision(post: Post, revision: PostRevision, board: Board, author: User) -> None:
+    """Record the revision as pending screening and apply the board's pre-moderation policy.
+
+    Called in the transaction that writes the revision; the job is enqueued after commit.
+    """
+    db.session.add(Screening(revision_id=revision.id, post_id=post.id))
+    if revision.number == 1 and _board_holds(board, author, post):
+        post.hold()
+    schedule_screening(revision.id)
+
+
+def schedule_screening(revision_id: int) -> None:
+    """Enqueue the screen job once the current transaction commits."""
+    from forum.moderation.jobs import screen_revision
+
+    enqueue_after_commit(screen_revision, revision_id, job_id=f"screen-{revision_id}")
+
+
+def enqueue_screening_now(revision_id: int) -> bool:
+    """Enqueue the screen job at once (the sweeper's path; its state is already committed)."""
+    from forum.moderation.jobs import screen_revision
+
+    return get_jobs().enqueue(screen_revision, revision_id, job_id=f"screen-{revision_id}")
+
+
+def _board_holds(board: Board, author: User, post: Post) -> bool:
+    if board.moderation_mode == "all":
+        return True
+    if board.moderation_mode != "new-members":
+        return False
+    earlier = db.session.scalar(
+        select(func.count())
+        .select_from(Post)
+        .where(Post.author_id == author.id, Post.id != post.id, Post.state == "visible")
+    )
+    return (earlier or 0) < board.new_member_posts
+
+
+def screen_revision(revision_id: int) -> str:
+    """Screen one revision: add flags, raise its review item, hold if rules say so.
+
+    Safe to run twice: a done revision is skipped, flags are unique per revision and rule,
+    and a stale revision (the post was edited since) is marked done without screening.
+    """
+    screening = db.session.get(Screening, revision_id)
+    if screening is None or screening.state in {"done", "failed"}:
+        return "skipped"
+    screening.attempts += 1
+    db.session.commit()  # count the attempt even if this process dies mid-job
+    revision = db.session.get(PostRevision, revision_id)
+    post = db.session.get(Post, screening.post_id)
+    if revision is None or post is None or post.revision != revision.number:
+        screening.mark_done()
+        return "stale"
+    matches = _matches_for(post, revision)
+    if matches:
+        _record(post, revision, matches)
+    screening.mark_done()
+    return highest_lane(matches)
+
+
+def _matches_for(post: Post, revision: PostRevision) -> list[Match]:
+    board = post.thread.board
+    text = "\n\n".join(filter(None, [revision.title, revision.body_source]))
+    return current_ruleset().screen(text, board.slug) + _context_matches(post, revision)
+
+
+def _context_matches(post: Post, revision: PostRevision) -> list[Match]:
+    """Flags that need the member's history: first posts, bursts, repeated text."""
+    if post.author_id is None or revision.number != 1:
+        return []
+    mine = select(func.count()).select_from(Post).where(Post.author_id == post.author_id)
+    found: list[Match] = []
+    if db.session.scalar(mine.where(Post.id != post.id)) == 0:
+        found.append(_context("context.first-post", "new_member", "green",
+                              "new member: first post on Kindred"))  # fmt: skip
+    since = post.created_at - BURST_WINDOW
+    if (db.session.scalar(mine.where(Post.created_at >= since)) or 0) >= BURST_POSTS:
+        found.append(_context("context.burst", "spam", "amber",
+                              f"spam: {BURST_POSTS} or more posts within 10 minutes"))  # fmt: skip
+    repeated = mine.where(
+        Post.id != post.id,
+        Post.body_source == revision.body_source,
+        Post.created_at >= post.created_at - REPEAT_WINDOW,
+    )
+    if db.session.scalar(repeated):
+        found.append(_context("context.repeat", "spam", "amber",
+                              "spam: the same text was posted again"))  # fmt: skip
+    return found
+
+
+def _context(key: str, category: str, lane: str, reason: str) -> Match:
+    return Match(rule_key=key, category=category, lane=lane, action="flag", matched="",
+                 reason=reason)  # fmt: skip
+
+
+def _record(post: Post, revision: PostRevision, matches: list[Match]) -> None:
+    item = open_item_for(post)
+    for match in matches:
+        add_flag(item, post, source="screening", category=match.category, lane=match.lane,
+                 reason=match.reason, rule_key=match.rule_key, revision_id=revision.id)  # fmt: skip
+    lane = highest_lane(matches)
+    out_of_hours = hours.is_out_of_hours(hours.current_hours())
+    must_hold = any(m.action == "hold" for m in matches) or (lane == "red" and out_of_hours)
+    if must_hold and post.state == "visible":
+        post.hold()
+        if post.author_id is not None:
+            notify(post.author_id, "post_held",
+                   "Your post is waiting for a facilitator before others can see it. "
+                   "You can still see it, and nothing you wrote is lost.",
+                   f"/p/{post.id}")  # fmt: skip
+
+
+@dataclass(frozen=True)
+class SweepReport:
+    requeued: int
+    failed: int
+
+
+def sweep(now: datetime | None = None, limit: int = 500) -> SweepReport:
+    """Re-enqueue revisions Redis lost; give up after MAX_ATTEMPTS. Needs no Redis to run.
+
+    Commits as it goes, so that two sweepers never enqueue the same revision twice.
+    """
+    now = now or utcnow()
+    stuck = (
+        select(Screening)
+        .where(
+            ((Screening.state == "pending") & (Screening.updated_at < now - PENDING_GRACE))
+            | ((Screening.state == "queued") & (Screening.updated_at < now - QUEUED_TIMEOUT))
+        )
+        .order_by(Screening.updated_at)
+        .limit(limit)
+    )
+    requeued = failed = 0
+    for screening in db.session.scalars(stuck).all():
+        if screening.attempts >= MAX_ATTEMPTS:
+            _give_up(screening)
+            failed += 1
+        elif _claim_for_requeue(screening, now):
+            enqueue_screening_now(screening.revision_id)
+            requeued += 1
+    db.session.commit()
+    return SweepReport(requeued, failed)
+
+
+def _claim_for_requeue(screening: Screening, now: datetime) -> bool:
+    """Compare-and-set on updated_at: only one sweeper wins each stuck revision."""
+    result = db.session.execute(
+        update(Screening)
+        .where(
+            Screening.revision_id == screening.revision_id,
+            Screening.updated_at == screening.updated_at,
+        )
+        .values(state="queued", updated_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+    return result.rowcount == 1
+
+
+def _give_up(screening: Screening) -> None:
+    """Never silent: a revision that cannot be screened goes to the queue for a human."""
+    screening.mark_failed()
+    post = db.session.get(Post, screening.post_id)
+    if post is None:
+        return
+    item = open_item_for(post)
+    item.needs_manual = True
+    add_flag(item, post, source="system", category="system", lane="red",
+             reason=f"needs manual review: automatic screening failed {screening.attempts} times",
+             rule_key="system.screening-failed", revision_id=screening.revision_id)  # fmt: skip
+    log.warning("screening of revision %s failed %s times", screening.revision_id,
+                screening.attempts)  # fmt: skip

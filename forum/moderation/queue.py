@@ -1,0 +1,218 @@
+"""The review queue: items and flags, who may see them, lanes, claims and conflicts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
+
+from forum.boards.models import Board, BoardFacilitator
+from forum.db import utcnow
+from forum.extensions import db
+from forum.moderation.models import LANE_RANK, Flag, ReviewItem
+from forum.posts.models import Post, PostRevision, Thread
+
+TIME_TARGETS = {
+    "crisis": timedelta(minutes=15),
+    "red": timedelta(hours=1),
+    "amber": timedelta(hours=8),
+    "green": timedelta(hours=24),
+}
+CLAIM_LIFETIME = timedelta(minutes=15)
+
+
+class NotAllowed(Exception):
+    """The member does not facilitate this item's board."""
+
+
+class ReviewConflict(Exception):
+    """Someone else acted on the item first; the message says what to do."""
+
+
+def open_item_for(post: Post) -> ReviewItem:
+    """The post's open review item, created (with a snapshot) if there is none."""
+    query = select(ReviewItem).where(ReviewItem.post_id == post.id, ReviewItem.state == "open")
+    item = db.session.scalar(query)
+    if item is not None:
+        return item
+    item = ReviewItem(
+        post_id=post.id, board_id=post.thread.board_id, thread_id=post.thread_id,
+        author_id=post.author_id, snapshot_title=post.thread.title,
+        snapshot_text=post.body_source,
+    )  # fmt: skip
+    try:
+        with db.session.begin_nested():
+            db.session.add(item)
+    except IntegrityError:  # a concurrent job opened it first
+        return db.session.scalars(query).one()
+    return item
+
+
+def add_flag(
+    item: ReviewItem, post: Post, *, source: str, category: str, lane: str, reason: str,
+    rule_key: str | None = None, revision_id: int | None = None, reporter_id: int | None = None,
+) -> Flag | None:  # fmt: skip
+    """Attach a flag to the item (None if the same flag exists) and raise the item's lane."""
+    flag = Flag(
+        review_item_id=item.id, post_id=post.id, revision_id=revision_id, source=source,
+        category=category, lane=lane, rule_key=rule_key, reason=reason[:300],
+        reporter_id=reporter_id,
+    )  # fmt: skip
+    try:
+        with db.session.begin_nested():
+            db.session.add(flag)
+    except IntegrityError:
+        return None
+    item.raise_lane(lane)
+    item.snapshot_text = post.body_source
+    return flag
+
+
+def reviewable_board_ids(user: Any) -> list[int] | None:
+    """The boards whose items the member may see; None means every board (admins)."""
+    if user.is_admin:
+        return None
+    query = select(BoardFacilitator.board_id).where(BoardFacilitator.user_id == user.id)
+    return list(db.session.scalars(query))
+
+
+def is_reviewer(user: Any) -> bool:
+    """True for admins and anyone who facilitates at least one board."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return user.is_admin or bool(reviewable_board_ids(user))
+
+
+def _scoped(query: Any, user: Any) -> Any:
+    boards = reviewable_board_ids(user)
+    return query if boards is None else query.where(ReviewItem.board_id.in_(boards))
+
+
+def list_queue(
+    user: Any, *, lane: str | None = None, board_id: int | None = None,
+    category: str | None = None, escalated: bool = False, limit: int = 200,
+) -> list[ReviewItem]:  # fmt: skip
+    """Open items the member may act on: crisis first, then red, amber, green; oldest first."""
+    query = _scoped(select(ReviewItem).where(ReviewItem.state == "open"), user)
+    if lane in LANE_RANK:
+        query = query.where(ReviewItem.lane == lane)
+    if board_id:
+        query = query.where(ReviewItem.board_id == board_id)
+    if category:
+        has_flag = select(Flag.id).where(
+            Flag.review_item_id == ReviewItem.id, Flag.category == category
+        )
+        query = query.where(has_flag.exists())
+    if escalated:
+        query = query.where(ReviewItem.escalated.is_(True))
+    query = query.options(joinedload(ReviewItem.claimed_by))
+    return list(
+        db.session.scalars(query.order_by(ReviewItem.lane_rank, ReviewItem.created_at).limit(limit))
+    )
+
+
+def lane_counts(user: Any) -> dict[str, int]:
+    """How many open items wait in each lane, for the header and the queue tabs."""
+    query = _scoped(
+        select(ReviewItem.lane, func.count()).where(ReviewItem.state == "open"), user
+    ).group_by(ReviewItem.lane)
+    counts = dict.fromkeys(LANE_RANK, 0)
+    counts.update({lane: n for lane, n in db.session.execute(query)})
+    return counts
+
+
+def is_overdue(item: ReviewItem, now: datetime | None = None) -> bool:
+    """True when an open item has waited longer than its lane's time target."""
+    return item.state == "open" and (now or utcnow()) - item.created_at > TIME_TARGETS[item.lane]
+
+
+def get_item(user: Any, item_id: int) -> ReviewItem:
+    """The item, if the member may see it. Raises LookupError or NotAllowed."""
+    item = db.session.get(ReviewItem, item_id)
+    if item is None:
+        raise LookupError(item_id)
+    boards = reviewable_board_ids(user)
+    if boards is not None and item.board_id not in boards:
+        raise NotAllowed
+    return item
+
+
+def claim_item(item: ReviewItem, user: Any, version: int) -> None:
+    """Claim the item for 15 minutes so others know it is being handled."""
+    check_version(item, user, version)
+    item.claimed_by_id, item.claimed_at = user.id, utcnow()
+
+
+def release_item(item: ReviewItem, user: Any, version: int) -> None:
+    """Give a claimed item back to the queue."""
+    check_version(item, user, version)
+    item.claimed_by_id = item.claimed_at = None
+
+
+def check_version(item: ReviewItem, user: Any, version: int) -> None:
+    """Refuse to act on a stale page or on an item another facilitator has claimed."""
+    if item.version != version:
+        raise ReviewConflict(
+            "Another facilitator acted on this item while you were looking at it. "
+            "Here is what it looks like now; nothing of yours was applied."
+        )
+    if claimed_by_other(item, user):
+        name = item.claimed_by.pseudonym if item.claimed_by else "another facilitator"
+        raise ReviewConflict(f"{name} is handling this item right now (claimed).")
+
+
+def claimed_by_other(item: ReviewItem, user: Any, now: datetime | None = None) -> bool:
+    """True while someone else's claim on the item has not expired."""
+    if item.claimed_by_id is None or item.claimed_by_id == user.id or item.claimed_at is None:
+        return False
+    return (now or utcnow()) - item.claimed_at < CLAIM_LIFETIME
+
+
+@dataclass(frozen=True)
+class ItemContext:
+    """Everything a facilitator needs to decide about one item."""
+
+    flags: list[Flag]
+    post: Post | None
+    thread: Thread | None
+    board: Board
+    previous_post: Post | None
+    revisions: list[PostRevision]
+    author_items: list[ReviewItem]
+
+
+def item_context(item: ReviewItem) -> ItemContext:
+    """The post in context: thread, previous post, flags, edit history, author's history."""
+    flags = list(db.session.scalars(
+        select(Flag).where(Flag.review_item_id == item.id).order_by(Flag.created_at, Flag.id)
+    ))  # fmt: skip
+    post = db.session.get(Post, item.post_id) if item.post_id else None
+    previous = None
+    revisions: list[PostRevision] = []
+    if post is not None:
+        previous = db.session.scalar(
+            select(Post).where(Post.thread_id == post.thread_id, Post.number == post.number - 1)
+        )
+        revisions = list(db.session.scalars(
+            select(PostRevision).where(PostRevision.post_id == post.id)
+            .order_by(PostRevision.number.desc())
+        ))  # fmt: skip
+    return ItemContext(
+        flags=flags, post=post, thread=db.session.get(Thread, item.thread_id) if item.thread_id
+        else None, board=db.session.get(Board, item.board_id), previous_post=previous,
+        revisions=revisions, author_items=_author_items(item),
+    )  # fmt: skip
+
+
+def _author_items(item: ReviewItem, limit: int = 10) -> list[ReviewItem]:
+    if item.author_id is None:
+        return []
+    return list(db.session.scalars(
+        select(ReviewItem)
+        .where(ReviewItem.author_id == item.author_id, ReviewItem.id != item.id)
+        .order_by(ReviewItem.created_at.desc()).limit(limit)
+    ))  # fmt: skip

@@ -1,0 +1,130 @@
+"""The graduated ladder (note, warning, mute, suspension) and the one appeal per sanction."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import select
+
+from forum.accounts.models import User
+from forum.accounts.services import end_all_login_sessions
+from forum.db import utcnow
+from forum.extensions import db
+from forum.moderation.log import append_log
+from forum.moderation.models import ReviewItem, Sanction
+from forum.moderation.queue import check_version
+from forum.notifications.services import notify
+from forum.security.text import normalise_text
+
+LADDER = ("note", "warning", "mute", "suspension")
+DEFAULT_DAYS = {"mute": 7, "suspension": 7}
+_TOLD = {
+    "note": "The facilitators added a note to your account",
+    "warning": "The facilitators gave you a warning",
+    "mute": "You can read Kindred but not post for now",
+    "suspension": "Your account is suspended: you can only see this page and appeal",
+}
+
+
+class SanctionRefused(ValueError):
+    """The sanction or appeal is not possible; the message says why."""
+
+
+def sanction_member(
+    actor: Any, item: ReviewItem, version: int, kind: str, reason: str, days: int | None = None
+) -> Sanction:
+    """Sanction the author of the item's post, with a reason and expiry the member sees."""
+    check_version(item, actor, version)
+    if kind not in LADDER:
+        raise SanctionRefused("Choose note, warning, mute or suspension.")
+    member = db.session.get(User, item.author_id) if item.author_id else None
+    if member is None:
+        raise SanctionRefused("The author's account no longer exists.")
+    reason = normalise_text(reason).strip()
+    if not reason:
+        raise SanctionRefused("Please give a reason; the member will see it.")
+    days = days or DEFAULT_DAYS.get(kind)
+    expires = utcnow() + timedelta(days=days) if days and kind in DEFAULT_DAYS else None
+    sanction = Sanction(user_id=member.id, kind=kind, reason=reason, created_by_id=actor.id,
+                        review_item_id=item.id, expires_at=expires)  # fmt: skip
+    db.session.add(sanction)
+    _restrict(member, kind, expires)
+    item.touch()
+    db.session.flush()
+    until = f" until {expires:%-d %B %Y, %H:%M} UTC" if expires else ""
+    notify(member.id, f"sanction_{kind}",
+           f"{_TOLD[kind]}{until}. The reason: {reason} You can appeal once from your "
+           "moderation page.", "/me/moderation")  # fmt: skip
+    append_log(f"sanction_{kind}", actor=actor, reason=reason, review_item_id=item.id,
+               post_id=item.post_id, subject_user_id=member.id,
+               details={"sanction_id": sanction.id, "days": days})  # fmt: skip
+    return sanction
+
+
+def _restrict(member: User, kind: str, expires: Any) -> None:
+    if kind == "mute":
+        member.muted_until = max(filter(None, [member.muted_until, expires]))
+    elif kind == "suspension":
+        member.suspended_until = max(filter(None, [member.suspended_until, expires]))
+        end_all_login_sessions(member)
+
+
+def member_sanctions(member: Any) -> list[Sanction]:
+    """Every sanction of the member, newest first (for their own moderation page)."""
+    return list(db.session.scalars(
+        select(Sanction).where(Sanction.user_id == member.id).order_by(Sanction.id.desc())
+    ))  # fmt: skip
+
+
+def appeal_sanction(member: Any, sanction_id: int, text: str) -> Sanction:
+    """Send the one appeal a member may make against a sanction; admins are told."""
+    sanction = db.session.get(Sanction, sanction_id)
+    if sanction is None or sanction.user_id != member.id:
+        raise SanctionRefused("There is no such sanction on your account.")
+    if sanction.appealed_at is not None:
+        raise SanctionRefused("You have already appealed this decision.")
+    text = normalise_text(text).strip()
+    if not 10 <= len(text) <= 2000:
+        raise SanctionRefused("Please explain your appeal in 10 to 2,000 characters.")
+    sanction.appeal_text, sanction.appealed_at = text, utcnow()
+    sanction.appeal_outcome = "pending"
+    for admin_id in db.session.scalars(select(User.id).where(User.is_admin.is_(True))):
+        notify(admin_id, "appeal", f"A member appealed a {sanction.kind}.", "/review/appeals")
+    append_log("appeal", actor=None, reason="member appealed", subject_user_id=member.id,
+               details={"sanction_id": sanction.id})  # fmt: skip
+    return sanction
+
+
+def pending_appeals() -> list[Sanction]:
+    """Appeals waiting for an admin's decision, oldest first."""
+    return list(db.session.scalars(
+        select(Sanction).where(Sanction.appeal_outcome == "pending").order_by(Sanction.appealed_at)
+    ))  # fmt: skip
+
+
+def decide_appeal(admin: Any, sanction_id: int, overturn: bool, reason: str) -> Sanction:
+    """An admin upholds or overturns a sanction; overturning lifts it at once."""
+    sanction = db.session.get(Sanction, sanction_id)
+    if sanction is None or sanction.appeal_outcome != "pending":
+        raise SanctionRefused("That appeal is not waiting for a decision.")
+    sanction.appeal_outcome = "overturned" if overturn else "upheld"
+    member = db.session.get(User, sanction.user_id)
+    if overturn:
+        lift(sanction, member)
+    outcome = "overturned; the sanction is lifted" if overturn else "upheld"
+    notify(sanction.user_id, "appeal_outcome",
+           f"Your appeal was {outcome}. {reason}".strip(), "/me/moderation")  # fmt: skip
+    details = {"sanction_id": sanction.id, "outcome": sanction.appeal_outcome}
+    append_log("appeal_decided", actor=admin, reason=reason, subject_user_id=sanction.user_id,
+               details=details)  # fmt: skip
+    return sanction
+
+
+def lift(sanction: Sanction, member: User | None) -> None:
+    """End a sanction now; its restriction ends with it."""
+    sanction.lifted_at = utcnow()
+    if member is not None and sanction.kind == "mute":
+        member.muted_until = None
+    if member is not None and sanction.kind == "suspension":
+        member.suspended_until = None

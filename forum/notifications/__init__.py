@@ -1,0 +1,1 @@
+"""In-app notifications: what members are told (moderation outcomes, facilitator messages)."""
