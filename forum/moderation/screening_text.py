@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from re import _constants as sre  # type: ignore[attr-defined]
+from re import _parser as sre_parse  # type: ignore[attr-defined]
 
 # Typographic quotes become ASCII, so one apostrophe in a phrase covers don't, dont and don’t.
 _FOLD = str.maketrans(
@@ -97,6 +99,22 @@ def starts_with_word(phrase: str) -> bool:
     return bool(re.match(r"\w", phrase))
 
 
+def phrase_prefix(phrase: str) -> str:
+    """The literal start every match of a normalised phrase begins with ("" if none)."""
+    return re.split(r"[\s\-']", phrase.strip(), maxsplit=1)[0]
+
+
+def literals_pattern(strings: Iterable[str]) -> str:
+    """Return a trie regex matching any of `strings` exactly, longest first."""
+    trie: dict[str, dict] = {}
+    for string in strings:
+        node = trie
+        for char in string:
+            node = node.setdefault(re.escape(char), {})
+        node[""] = {"tail": ""}
+    return _trie_pattern(trie)
+
+
 def phrases_pattern(phrases: Iterable[str]) -> str:
     """Return one regex for normalised `phrases`, factored as a trie so scanning stays cheap.
 
@@ -155,6 +173,103 @@ def has_top_level_alternation(pattern: str) -> bool:
         elif char == "|" and depth == 0:
             return True
     return False
+
+
+# Reading a regex's parse tree (the same one `re` compiles) to find the literal text its
+# matches start with. Anything unexpected gives up, which costs speed but never a match.
+_ZERO_WIDTH = {sre.AT, sre.ASSERT, sre.ASSERT_NOT}
+_REPEATS = {sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT}
+_MAX_PREFIXES = 512
+_MAX_CLASS = 10
+_Items = Sequence[tuple[object, object]]
+
+
+def literal_prefixes(pattern: str) -> set[str] | None:
+    """Literal strings one of which starts every match of `pattern`; None when unknown.
+
+    A rule is only tried where one of these occurs, so each must be exact text (the
+    patterns run on normalised text, so inline case-insensitivity gives up).
+    """
+    try:
+        parsed = sre_parse.parse(pattern, re.MULTILINE)
+        if parsed.state.flags & re.IGNORECASE:
+            return None
+        prefixes, _ = _prefixes(parsed.data)
+    except Exception:  # noqa: BLE001 - a private parser may change; the fallback is only slower
+        return None
+    return None if not prefixes or "" in prefixes else prefixes
+
+
+def _prefixes(items: _Items) -> tuple[set[str], bool]:
+    """Prefixes of a sequence, and whether all of it was literal (so what follows may extend)."""
+    found = {""}
+    for op, av in items:
+        if op in _ZERO_WIDTH:
+            continue
+        step = _item_prefixes(op, av)
+        if step is None:
+            return found, False
+        options, complete = step
+        if len(found) * len(options) > _MAX_PREFIXES:
+            return found, False
+        found = {start + option for start in found for option in options}
+        if not complete:
+            return found, False
+    return found, True
+
+
+def _item_prefixes(op: object, av: object) -> tuple[set[str], bool] | None:
+    """Prefixes of one parsed item: a literal, a small class, a group, a branch or `x?`."""
+    if op is sre.LITERAL:
+        return {chr(av)}, True  # type: ignore[arg-type]
+    if op is sre.IN:
+        chars = _class_chars(av)  # type: ignore[arg-type]
+        return None if chars is None else (chars, True)
+    if op is sre.SUBPATTERN and not av[1] & re.IGNORECASE:  # type: ignore[index]
+        return _prefixes(av[3])  # type: ignore[index]
+    if op is sre.BRANCH:
+        branches = [_prefixes(branch) for branch in av[1]]  # type: ignore[index]
+        return set().union(*(b[0] for b in branches)), all(b[1] for b in branches)
+    if op in _REPEATS:
+        low, high, item = av  # type: ignore[misc]
+        options, complete = _prefixes(item)
+        # Only "x" once or "x?" leaves the text after it known; "x+" or "x{2}" stops here.
+        complete = complete and (low, high) in {(1, 1), (0, 1)}
+        return (options | {""} if low == 0 else options), complete
+    return None
+
+
+def _class_chars(items: _Items) -> set[str] | None:
+    """The characters of a small positive class like [0-9] or [kms]; None for anything else."""
+    chars: set[str] = set()
+    for op, av in items:
+        if op is sre.LITERAL:
+            chars.add(chr(av))  # type: ignore[arg-type]
+        elif op is sre.RANGE:
+            low, high = av  # type: ignore[misc]
+            chars.update(map(chr, range(low, min(high, low + _MAX_CLASS) + 1)))
+        else:
+            return None
+    return chars if len(chars) <= _MAX_CLASS else None
+
+
+def required_literal(pattern: str) -> str:
+    """The longest literal run every match of `pattern` contains at its top level ("" if none)."""
+    try:
+        parsed = sre_parse.parse(pattern, re.MULTILINE)
+    except Exception:  # noqa: BLE001 - see literal_prefixes
+        return ""
+    if parsed.state.flags & re.IGNORECASE:
+        return ""
+    items = parsed.data
+    runs, run = [""], ""
+    for op, av in items:
+        if op is sre.LITERAL:
+            run += chr(av)
+        else:
+            runs.append(run)
+            run = ""
+    return max([*runs, run], key=len)
 
 
 def sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
