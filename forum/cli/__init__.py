@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
-from flask.cli import AppGroup
+import click
+from flask.cli import AppGroup, with_appcontext
 
 from forum.cli import admin, moderation, serve, worker
 
-forum_group = AppGroup("forum", help="Kindred maintenance commands.")
+
+@click.group("forum", cls=AppGroup)
+@with_appcontext
+def forum_group() -> None:
+    """Kindred maintenance commands."""
+
+
 for module in (admin, moderation, serve, worker):
     module.register(forum_group)

@@ -63,6 +63,8 @@ def evaluate(source, as_json: bool) -> None:  # type: ignore[no-untyped-def]
         examples = evaluation.read_examples(source)
     except evaluation.ExamplesInvalid as error:
         raise click.ClickException(str(error)) from None
+    except UnicodeDecodeError:
+        raise click.ClickException("the file is not UTF-8 text") from None
     report = evaluation.evaluate(rules.current_ruleset(), examples)
     if as_json:
         keys = ("per_lane", "confusion", "macro_f1")

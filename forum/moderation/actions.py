@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import select, update
 
 from forum.boards.models import Board
+from forum.boards.services import is_facilitator
 from forum.db import enqueue_after_commit
 from forum.extensions import db
 from forum.moderation.log import append_log
@@ -121,6 +122,10 @@ def redact(item: ReviewItem, actor: Any, version: int, new_text: str, note: str)
     db.session.execute(
         update(Flag).where(Flag.post_id == post.id).values(reason="redacted by a facilitator")
     )
+    # Earlier (resolved) items of the post keep a snapshot too; the removed text goes there too.
+    db.session.execute(update(ReviewItem).where(
+        ReviewItem.post_id == post.id, ReviewItem.id != item.id
+    ).values(snapshot_text=source))  # fmt: skip
     item.snapshot_text = source
     item.touch()
     _log(item, actor, "redact", note)
@@ -148,6 +153,8 @@ def thread_action(item: ReviewItem, actor: Any, version: int, action: str, board
     elif action in {"pin", "unpin"}:
         thread.is_pinned = action == "pin"
     elif action == "move" and board is not None:
+        if not is_facilitator(actor, board.id):
+            raise ActionRefused("You can only move a thread to a board you facilitate.")
         old_board, thread.board_id = thread.board_id, board.id
         item.board_id = board.id
         _schedule_recount(old_board)

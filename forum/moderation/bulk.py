@@ -6,11 +6,13 @@ import json
 from datetime import timedelta
 from typing import Any
 
+from sqlalchemy import select, update
+
 from forum.db import utcnow
 from forum.extensions import db
 from forum.moderation import actions
 from forum.moderation.log import append_log
-from forum.moderation.models import BulkAction, ReviewItem
+from forum.moderation.models import BulkAction, Flag, ReviewItem
 from forum.moderation.queue import NotAllowed, get_item
 from forum.posts.models import Post
 
@@ -69,10 +71,28 @@ def undo_bulk(actor: Any, bulk_id: int) -> int:
             post.hold()
         elif post is not None and entry["post_state"] == "visible":
             post.publish()
-        item.reopen()
+        _reopen(item)
         append_log("undo_" + bulk.action, actor=actor, reason="bulk action undone",
                    review_item_id=item.id, post_id=item.post_id,
                    subject_user_id=item.author_id)  # fmt: skip
         restored += 1
     bulk.undone_at = utcnow()
     return restored
+
+
+def _reopen(item: ReviewItem) -> None:
+    """Reopen the item; a report or screening that opened a newer item for the same post
+    meanwhile is folded into it, since a post has at most one open item."""
+    newer = db.session.scalar(select(ReviewItem).where(
+        ReviewItem.post_id == item.post_id, ReviewItem.state == "open", ReviewItem.id != item.id
+    )) if item.post_id else None  # fmt: skip
+    if newer is not None:
+        db.session.execute(
+            update(Flag).where(Flag.review_item_id == newer.id).values(review_item_id=item.id)
+        )
+        item.raise_lane(newer.lane)
+        item.escalated = item.escalated or newer.escalated
+        item.needs_manual = item.needs_manual or newer.needs_manual
+        newer.resolve(None, "merged")
+        db.session.flush()  # closed before this one reopens
+    item.reopen()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, IntegerField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from forum.moderation.actions import REACH_OUT_TEMPLATES
@@ -11,10 +12,15 @@ from forum.moderation.reports import REPORT_REASONS
 from forum.moderation.sanctions import LADDER
 
 
+def _choices(*pairs: tuple[str, str]) -> list[SelectChoice]:
+    # WTForms 3.3 deprecates (value, label) tuples; the warning is an error under pytest.
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
 class ReportForm(FlaskForm):
     reason = RadioField(
         "Why are you reporting this post?",
-        choices=[(key, label) for key, (label, _, _) in REPORT_REASONS.items()],
+        choices=[SelectChoice(key, label) for key, (label, _, _) in REPORT_REASONS.items()],
         validators=[InputRequired(message="Please choose a reason.")],
     )
     details = TextAreaField("Anything a facilitator should know? (optional)",
@@ -54,21 +60,21 @@ class WarningForm(ItemForm):
 
 
 class ThreadForm(ItemForm):
-    action = SelectField("Thread", choices=[("lock", "Lock"), ("unlock", "Unlock"),
-                                            ("pin", "Pin"), ("unpin", "Unpin"),
-                                            ("move", "Move to board")])  # fmt: skip
+    action = SelectField("Thread", choices=_choices(("lock", "Lock"), ("unlock", "Unlock"),
+                                                    ("pin", "Pin"), ("unpin", "Unpin"),
+                                                    ("move", "Move to board")))  # fmt: skip
     board = SelectField("Board", choices=[], validate_choice=False)
 
 
 class MessageForm(ItemForm):
-    template = SelectField("Start from", choices=[("", "(write your own)")]
-                           + [(k, k.replace("-", " ")) for k in REACH_OUT_TEMPLATES],
+    template = SelectField("Start from", choices=_choices(("", "(write your own)"), *(
+                               (k, k.replace("-", " ")) for k in REACH_OUT_TEMPLATES)),
                            validate_choice=False)  # fmt: skip
     message = TextAreaField("Message to the author", validators=[Optional(), Length(max=2000)])
 
 
 class SanctionForm(ItemForm):
-    kind = SelectField("Sanction", choices=[(k, k.capitalize()) for k in LADDER])
+    kind = SelectField("Sanction", choices=_choices(*((k, k.capitalize()) for k in LADDER)))
     days = IntegerField("Days (mute and suspension)",
                         validators=[Optional(), NumberRange(min=1, max=365)])  # fmt: skip
     reason = TextAreaField("Reason the member will see",
@@ -77,12 +83,16 @@ class SanctionForm(ItemForm):
 
 
 class BulkForm(FlaskForm):
-    action = SelectField("With the selected items", choices=[("approve", "Approve"),
-                                                             ("hide", "Hide")])  # fmt: skip
+    action = SelectField(
+        "With the selected items", choices=_choices(("approve", "Approve"), ("hide", "Hide"))
+    )
     reason = StringField("Reason (needed to hide)", validators=[Length(max=500)])
 
 
 class AppealDecisionForm(FlaskForm):
-    outcome = RadioField("Decision", choices=[("uphold", "Uphold"), ("overturn", "Overturn")],
-                         validators=[InputRequired()])  # fmt: skip
+    outcome = RadioField(
+        "Decision",
+        choices=_choices(("uphold", "Uphold"), ("overturn", "Overturn")),
+        validators=[InputRequired()],
+    )
     reason = TextAreaField("Reason the member will see", validators=[Optional(), Length(max=1000)])

@@ -93,12 +93,24 @@ def verify_chain(batch: int = 1000) -> ChainReport:
             expected_prev, checked, after = row.hash, checked + 1, row.id
 
 
+# What a member is shown about their own content: decisions that changed it or them.
+# Internal steps (claims, approvals' notes, escalations, appeals' bookkeeping) stay internal.
+MEMBER_VISIBLE_ACTIONS = (
+    "hide", "restore", "redact", "content_warning", "thread_lock", "thread_unlock",
+    "thread_move", "sanction_note", "sanction_warning", "sanction_mute", "sanction_suspension",
+    "appeal_decided", "reidentify",
+)  # fmt: skip
+
+
 def actions_about_member(user_id: int, limit: int = 100) -> list[ActionLog]:
-    """The log rows about a member's own content, newest first (for their own page)."""
+    """The decisions about a member's own content, newest first (for their own page)."""
     return list(
         db.session.scalars(
             select(ActionLog)
-            .where(ActionLog.subject_user_id == user_id)
+            .where(
+                ActionLog.subject_user_id == user_id,
+                ActionLog.action.in_(MEMBER_VISIBLE_ACTIONS),
+            )
             .order_by(ActionLog.id.desc())
             .limit(limit)
         )

@@ -7,6 +7,7 @@ keep a snapshot of the flagged text and outlive the post they are about.
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 
 from sqlalchemy import (
@@ -240,3 +241,8 @@ class BulkAction(CreatedAtMixin, db.Model):
     undo_until: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
     undone_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     items: Mapped[str] = mapped_column(Text, nullable=False)  # JSON: what to restore
+
+    @property
+    def count(self) -> int:
+        """How many items the bulk action changed."""
+        return len(json.loads(self.items))

@@ -11,7 +11,6 @@ import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from forum.moderation.screening import Match, highest_lane
 from sqlalchemy import func, select, update
 
 from forum.accounts.models import User
@@ -22,6 +21,7 @@ from forum.moderation import hours
 from forum.moderation.models import Screening
 from forum.moderation.queue import add_flag, open_item_for
 from forum.moderation.rules import current_ruleset
+from forum.moderation.screening import Match, highest_lane
 from forum.notifications.services import notify
 from forum.posts.models import Post, PostRevision
 
@@ -70,6 +70,14 @@ def register_revision(post: Post, revision: PostRevision, board: Board, author: 
     db.session.add(Screening(revision_id=revision.id, post_id=post.id))
     if revision.number == 1 and _board_holds(board, author, post):
         post.hold()
+        # A held post must reach the queue even if no rule flags it.
+        reason = (
+            "held for review: this board pre-moderates every post"
+            if board.moderation_mode == "all"
+            else "held for review: one of the first posts of a new member"
+        )
+        add_flag(open_item_for(post), post, source="system", category="policy", lane="amber",
+                 reason=reason, rule_key="policy.held", revision_id=revision.id)  # fmt: skip
     schedule_screening(revision.id)
 
 
@@ -168,6 +176,9 @@ def _record(post: Post, revision: PostRevision, matches: list[Match]) -> None:
     must_hold = any(m.action == "hold" for m in matches) or (lane == "red" and out_of_hours)
     if must_hold and post.state == "visible":
         post.hold()
+        board_id = post.thread.board_id  # the board's counters must drop the held post
+        enqueue_after_commit("forum.posts.jobs.recount_board", board_id,
+                             job_id=f"recount-board-{board_id}")  # fmt: skip
         if post.author_id is not None:
             notify(post.author_id, "post_held",
                    "Your post is waiting for a facilitator before others can see it. "

@@ -23,6 +23,10 @@ TIME_TARGETS = {
     "green": timedelta(hours=24),
 }
 CLAIM_LIFETIME = timedelta(minutes=15)
+STALE_PAGE = (
+    "Another facilitator acted on this item while you were looking at it. "
+    "Here is what it looks like now; nothing of yours was applied."
+)
 
 
 class NotAllowed(Exception):
@@ -156,10 +160,7 @@ def release_item(item: ReviewItem, user: Any, version: int) -> None:
 def check_version(item: ReviewItem, user: Any, version: int) -> None:
     """Refuse to act on a stale page or on an item another facilitator has claimed."""
     if item.version != version:
-        raise ReviewConflict(
-            "Another facilitator acted on this item while you were looking at it. "
-            "Here is what it looks like now; nothing of yours was applied."
-        )
+        raise ReviewConflict(STALE_PAGE)
     if claimed_by_other(item, user):
         name = item.claimed_by.pseudonym if item.claimed_by else "another facilitator"
         raise ReviewConflict(f"{name} is handling this item right now (claimed).")
@@ -185,7 +186,7 @@ class ItemContext:
     author_items: list[ReviewItem]
 
 
-def item_context(item: ReviewItem) -> ItemContext:
+def item_context(item: ReviewItem, viewer: Any) -> ItemContext:
     """The post in context: thread, previous post, flags, edit history, author's history."""
     flags = list(db.session.scalars(
         select(Flag).where(Flag.review_item_id == item.id).order_by(Flag.created_at, Flag.id)
@@ -204,15 +205,14 @@ def item_context(item: ReviewItem) -> ItemContext:
     return ItemContext(
         flags=flags, post=post, thread=db.session.get(Thread, item.thread_id) if item.thread_id
         else None, board=db.session.get(Board, item.board_id), previous_post=previous,
-        revisions=revisions, author_items=_author_items(item),
+        revisions=revisions, author_items=_author_items(item, viewer),
     )  # fmt: skip
 
 
-def _author_items(item: ReviewItem, limit: int = 10) -> list[ReviewItem]:
+def _author_items(item: ReviewItem, viewer: Any, limit: int = 10) -> list[ReviewItem]:
+    """The author's other flagged items, on the boards the viewer may review."""
     if item.author_id is None:
         return []
-    return list(db.session.scalars(
-        select(ReviewItem)
-        .where(ReviewItem.author_id == item.author_id, ReviewItem.id != item.id)
-        .order_by(ReviewItem.created_at.desc()).limit(limit)
-    ))  # fmt: skip
+    query = select(ReviewItem).where(ReviewItem.author_id == item.author_id)
+    query = _scoped(query.where(ReviewItem.id != item.id), viewer)
+    return list(db.session.scalars(query.order_by(ReviewItem.created_at.desc()).limit(limit)))

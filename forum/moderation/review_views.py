@@ -8,6 +8,7 @@ from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+from sqlalchemy.orm.exc import StaleDataError
 
 from forum.boards.services import get_board, list_boards
 from forum.extensions import db
@@ -68,12 +69,18 @@ def _render_item(item, status: int = 200):  # type: ignore[no-untyped-def]
         for name, (form_class, _, _) in ACTIONS.items()
     }
     forms["redact"].text.data = item.snapshot_text
-    forms["thread"].board.choices = [(b.slug, b.name) for b in list_boards()]
+    forms["thread"].board.choices = [(b.slug, b.name) for b in _my_boards()]
     return render_template(
-        "review/item.html", item=item, ctx=queue.item_context(item), forms=forms,
+        "review/item.html", item=item, ctx=queue.item_context(item, current_user), forms=forms,
         overdue=queue.is_overdue(item), claimed_by_other=queue.claimed_by_other(item, current_user),
         templates=actions.REACH_OUT_TEMPLATES,
     ), status  # fmt: skip
+
+
+def _my_boards():  # type: ignore[no-untyped-def]
+    """Boards the current member reviews: a thread can only be moved to one of them."""
+    mine = queue.reviewable_board_ids(current_user)
+    return [b for b in list_boards() if mine is None or b.id in mine]
 
 
 ACTIONS: dict[str, tuple[type, Callable[..., None], str]] = {
@@ -118,6 +125,10 @@ def act(item_id: int, action: str):
         db.session.rollback()
         flash(str(error), "error")
         return _render_item(_item(item_id), 409)
+    except StaleDataError:  # another action was committed between our version check and write
+        db.session.rollback()
+        flash(queue.STALE_PAGE, "error")
+        return _render_item(_item(item_id), 409)
     flash(done, "success")
     return redirect(url_for("review.item", item_id=item_id))
 
@@ -137,11 +148,14 @@ def bulk_action():
         try:
             done = bulk.bulk_act(current_user, ids, form.action.data, form.reason.data or "")
             db.session.commit()
-            flash(f"Done: {form.action.data} on {len(ids)} item(s).", "success")
+            flash(f"Done: {form.action.data} on {done.count} item(s).", "success")
             return render_template("review/bulk_done.html", bulk=done, form=f.ItemForm())
         except (bulk.BulkRefused, queue.ReviewConflict) as error:
             db.session.rollback()
             flash(str(error), "error")
+        except StaleDataError:
+            db.session.rollback()
+            flash(queue.STALE_PAGE, "error")
     return redirect(url_for("review.index"))
 
 

@@ -10,6 +10,11 @@ import json
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import func, select
+
+from forum.db import utcnow
+from forum.extensions import db
+from forum.moderation.models import RuleOverride
 from forum.moderation.screening import (
     Rule,
     RuleSet,
@@ -18,11 +23,6 @@ from forum.moderation.screening import (
     rules_from_json,
     rules_to_json,
 )
-from sqlalchemy import func, select
-
-from forum.db import utcnow
-from forum.extensions import db
-from forum.moderation.models import RuleOverride
 
 _cache: dict[str, Any] = {"stamp": None, "count": None, "ruleset": None}
 

@@ -108,6 +108,8 @@ def decide_appeal(admin: Any, sanction_id: int, overturn: bool, reason: str) -> 
     sanction = db.session.get(Sanction, sanction_id)
     if sanction is None or sanction.appeal_outcome != "pending":
         raise SanctionRefused("That appeal is not waiting for a decision.")
+    if sanction.created_by_id == admin.id:
+        raise SanctionRefused("You made this decision; another admin must hear the appeal.")
     sanction.appeal_outcome = "overturned" if overturn else "upheld"
     member = db.session.get(User, sanction.user_id)
     if overturn:

@@ -147,6 +147,9 @@ def edit(post_id: int):
             warnings = found.reasons
         else:
             db.session.commit()
+            precheck = getattr(post, "precheck", None)  # unset when nothing changed
+            if precheck is not None and precheck.crisis:
+                return _after_posting(post, precheck)
             flash("Your post is updated.", "success")
             return redirect(_permalink(post))
     status = 400 if form.is_submitted() else 200
