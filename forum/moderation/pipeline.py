@@ -124,7 +124,7 @@ def screen_revision(revision_id: int) -> str:
     if revision is None or post is None or post.revision != revision.number:
         screening.mark_done()
         return "stale"
-    matches = _matches_for(post, revision)
+    matches = _collapse(_matches_for(post, revision))
     if matches:
         _record(post, revision, matches)
     screening.mark_done()
@@ -135,6 +135,26 @@ def _matches_for(post: Post, revision: PostRevision) -> list[Match]:
     board = post.thread.board
     text = "\n\n".join(filter(None, [revision.title, revision.body_source]))
     return current_ruleset().screen(text, board.slug) + _context_matches(post, revision)
+
+
+def _collapse(matches: list[Match]) -> list[Match]:
+    """One flag per distinct finding: drop a match whose words sit inside another's.
+
+    Several rules often match overlapping words ("end my life", "want to end my life
+    tonight"); facilitators need the finding once, in its longest form.
+    """
+    kept: list[Match] = []
+    for match in sorted(matches, key=lambda m: -len(m.matched)):
+        words = match.matched.lower()
+        if any(
+            (k.category, k.lane, k.action) == (match.category, match.lane, match.action)
+            and words
+            and words in k.matched.lower()
+            for k in kept
+        ):
+            continue
+        kept.append(match)
+    return kept
 
 
 def _context_matches(post: Post, revision: PostRevision) -> list[Match]:
