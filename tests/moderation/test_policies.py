@@ -88,6 +88,19 @@ def test_held_post_is_visible_to_facilitators_and_admins(board, people, viewer):
     assert people[viewer].get(f"/p/{post.id}").status_code == 302
 
 
+def test_held_post_is_hidden_from_a_facilitator_of_another_board(app, board, open_board, people):
+    elsewhere = UserFactory(pseudonym="Elsewhere")
+    grant_facilitator(elsewhere, open_board)
+    db.session.commit()
+    start_thread(people["author"], "grief", "Missing my dad today.", title="Dad")
+    post = latest_post()
+
+    browser = logged_in(app, elsewhere)
+
+    assert browser.get(f"/t/{post.thread_id}").status_code == 404
+    assert browser.get(f"/p/{post.id}").status_code == 404
+
+
 def test_held_first_post_hides_the_thread_from_other_members(board, people, run_worker):
     start_thread(people["author"], "grief", "Missing my dad today.", title="A thread about dad")
     post = latest_post()
