@@ -33,6 +33,9 @@ class User(CreatedAtMixin, db.Model):
     # members cannot log in. Kept here so that checking costs no extra query.
     muted_until: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     suspended_until: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    pseudonym_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    # "Take a break": notifications paused and presence hidden until then.
+    break_until: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
 
     # Set by the accounts service to the token of the login session this request belongs
     # to; Flask-Login stores it in the session and remember cookies instead of the user id.

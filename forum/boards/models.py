@@ -31,6 +31,8 @@ class Board(CreatedAtMixin, db.Model):
     # members new to Kindred; all: hold every post until a facilitator approves it.
     moderation_mode: Mapped[str] = mapped_column(String(12), nullable=False, default="post")
     new_member_posts: Mapped[int] = mapped_column(Integer, nullable=False, default=3)
+    # allowed: members choose; forced: every post is anonymous; off: no anonymous posts.
+    anonymous_policy: Mapped[str] = mapped_column(String(10), nullable=False, default="allowed")
 
 
 class BoardFacilitator(CreatedAtMixin, db.Model):

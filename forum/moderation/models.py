@@ -246,3 +246,24 @@ class BulkAction(CreatedAtMixin, db.Model):
     def count(self) -> int:
         """How many items the bulk action changed."""
         return len(json.loads(self.items))
+
+
+class Reidentification(CreatedAtMixin, db.Model):
+    """A break-glass request to learn who wrote an anonymous post: one admin asks with a
+    reason, a second, different admin approves. The answer is shown once, never stored."""
+
+    __tablename__ = "reidentification"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    post_id: Mapped[int | None] = mapped_column(
+        ForeignKey("post.id", ondelete="SET NULL"), nullable=True
+    )
+    requested_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user.id", ondelete="SET NULL"), nullable=True
+    )
+    reason: Mapped[str] = mapped_column(Text, nullable=False)
+    state: Mapped[str] = mapped_column(String(10), nullable=False, default="pending")
+    decided_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user.id", ondelete="SET NULL"), nullable=True
+    )
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)

@@ -34,6 +34,8 @@ class Thread(CreatedAtMixin, db.Model):
     is_locked: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     # Mirrors the first post: a held or hidden opening post hides the thread from others.
     is_hidden: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    # The opening post is anonymous: listings show its per-thread alias, never the author.
+    is_anonymous: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
 
     board: Mapped[Board] = relationship()
     author: Mapped[User | None] = relationship()
@@ -62,6 +64,8 @@ class Post(CreatedAtMixin, db.Model):
     state: Mapped[str] = mapped_column(String(10), nullable=False, default="visible")
     hidden_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
     content_warning: Mapped[str | None] = mapped_column(String(120), nullable=True)
+    # Shown under a per-thread alias; only the author (and break-glass) can link it to them.
+    is_anonymous: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
 
     thread: Mapped[Thread] = relationship()
     author: Mapped[User | None] = relationship()
