@@ -6,7 +6,7 @@ from flask import Blueprint, abort, current_app, render_template, request
 from flask_login import login_required
 
 from forum.boards import services
-from forum.posts.services import list_threads
+from forum.posts.listing import list_threads
 
 bp = Blueprint("boards", __name__)
 

@@ -213,6 +213,14 @@ def _author_items(item: ReviewItem, viewer: Any, limit: int = 10) -> list[Review
     """The author's other flagged items, on the boards the viewer may review."""
     if item.author_id is None:
         return []
-    query = select(ReviewItem).where(ReviewItem.author_id == item.author_id)
+    # Only items of the same kind: listing a named post beside an anonymous one would
+    # tell the facilitator who wrote the anonymous one.
+    post = db.session.get(Post, item.post_id) if item.post_id else None
+    anonymous = bool(post and post.is_anonymous)
+    query = (
+        select(ReviewItem)
+        .join(Post, Post.id == ReviewItem.post_id)
+        .where(ReviewItem.author_id == item.author_id, Post.is_anonymous.is_(anonymous))
+    )
     query = _scoped(query.where(ReviewItem.id != item.id), viewer)
     return list(db.session.scalars(query.order_by(ReviewItem.created_at.desc()).limit(limit)))

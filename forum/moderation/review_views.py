@@ -14,6 +14,7 @@ from forum.boards.services import get_board, list_boards
 from forum.extensions import db
 from forum.moderation import actions, bulk, health, queue, sanctions
 from forum.moderation import forms as f
+from forum.posts.anonymity import member_reference
 from forum.security.permissions import admin_required
 
 bp = Blueprint("review", __name__, url_prefix="/review")
@@ -73,8 +74,13 @@ def _render_item(item, status: int = 200):  # type: ignore[no-untyped-def]
     return render_template(
         "review/item.html", item=item, ctx=queue.item_context(item, current_user), forms=forms,
         overdue=queue.is_overdue(item), claimed_by_other=queue.claimed_by_other(item, current_user),
-        templates=actions.REACH_OUT_TEMPLATES,
+        templates=actions.REACH_OUT_TEMPLATES, member_ref=_member_ref(item),
     ), status  # fmt: skip
+
+
+def _member_ref(item):  # type: ignore[no-untyped-def]
+    """For anonymous posts facilitators get an opaque reference, never the pseudonym."""
+    return member_reference(item.author_id) if item.author_id else "a former member"
 
 
 def _my_boards():  # type: ignore[no-untyped-def]

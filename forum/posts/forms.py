@@ -15,7 +15,11 @@ class _Confirmable(FlaskForm):
     confirm_personal_info = BooleanField("Post it anyway; I'm comfortable sharing this")
 
 
-class NewThreadForm(_Confirmable):
+class _Anonymous(_Confirmable):
+    anonymous = BooleanField("Post anonymously")
+
+
+class NewThreadForm(_Anonymous):
     title = StringField(
         "Title", validators=[InputRequired(message="Please give your thread a title.")]
     )
@@ -24,7 +28,7 @@ class NewThreadForm(_Confirmable):
     )
 
 
-class ReplyForm(_Confirmable):
+class ReplyForm(_Anonymous):
     body = TextAreaField(
         "Your reply", validators=[InputRequired(message="Please write something before posting.")]
     )

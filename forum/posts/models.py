@@ -12,6 +12,10 @@ from forum.boards.models import Board
 from forum.db import CreatedAtMixin, UTCDateTime, utcnow
 from forum.extensions import db
 
+# The largest id an INTEGER column holds on PostgreSQL; larger ids from URLs match no row
+# (and SQLite cannot even bind an int past 2**63, which would be a 500).
+MAX_ID = 2**31 - 1
+
 
 class Thread(CreatedAtMixin, db.Model):
     """A conversation on a board. `post_count` also numbers the posts (1, 2, 3...)."""
@@ -36,6 +40,7 @@ class Thread(CreatedAtMixin, db.Model):
     is_hidden: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     # The opening post is anonymous: listings show its per-thread alias, never the author.
     is_anonymous: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    anon_alias: Mapped[str | None] = mapped_column(String(40), nullable=True)
 
     board: Mapped[Board] = relationship()
     author: Mapped[User | None] = relationship()
@@ -66,6 +71,7 @@ class Post(CreatedAtMixin, db.Model):
     content_warning: Mapped[str | None] = mapped_column(String(120), nullable=True)
     # Shown under a per-thread alias; only the author (and break-glass) can link it to them.
     is_anonymous: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    anon_alias: Mapped[str | None] = mapped_column(String(40), nullable=True)
 
     thread: Mapped[Thread] = relationship()
     author: Mapped[User | None] = relationship()

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select, tuple_, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import joinedload
 
 from forum.accounts.models import User
@@ -15,15 +14,13 @@ from forum.boards.services import is_facilitator
 from forum.db import enqueue_after_commit, utcnow
 from forum.extensions import db
 from forum.moderation.pipeline import PostBlocked, Precheck, precheck_text, register_revision
-from forum.posts.models import Post, PostRevision, Thread
+from forum.posts.anonymity import alias_for, choose_anonymity
+from forum.posts.models import MAX_ID, Post, PostRevision, Thread
 from forum.security.sanitize import render_markdown
 from forum.security.text import TextRefused, normalise_text
 
 TITLE_MIN, TITLE_MAX = 3, 150
 BODY_MIN, BODY_MAX = 1, 20_000
-# The largest id an INTEGER column holds on PostgreSQL; larger ids from URLs match no row
-# (and SQLite cannot even bind an int past 2**63, which would be a 500).
-MAX_ID = 2**31 - 1
 
 
 class PostRejected(ValueError):
@@ -36,16 +33,6 @@ class PostRejected(ValueError):
 
 class ThreadLocked(Exception):
     """The thread is locked: nobody can reply."""
-
-
-@dataclass(frozen=True)
-class ThreadListing:
-    """One page of a board: pinned threads (first page only) and a keyset-paged slice."""
-
-    pinned: list[Thread]
-    threads: list[Thread]
-    older: str | None
-    newer: str | None
 
 
 def clean_title(raw: str) -> str:
@@ -97,7 +84,13 @@ def _screen_at_submit(board: Board, author: User, text: str, confirmed: bool) ->
 
 
 def create_thread(
-    board: Board, author: User, title: str, body: str, *, confirm_personal_info: bool = False
+    board: Board,
+    author: User,
+    title: str,
+    body: str,
+    *,
+    confirm_personal_info: bool = False,
+    anonymous: bool = False,
 ) -> Thread:
     """Start a thread with its first post. `thread.precheck` tells what the pre-check found."""
     title, body = clean_title(title), clean_body(body)
@@ -105,28 +98,39 @@ def create_thread(
         raise PostRejected("body", "This board is archived; it does not take new threads.")
     precheck = _screen_at_submit(board, author, f"{title}\n\n{body}", confirm_personal_info)
     now = utcnow()
-    thread = Thread(board_id=board.id, author_id=author.id, title=title, last_post_at=now)
+    anonymous = choose_anonymity(board.anonymous_policy, anonymous)
+    thread = Thread(board_id=board.id, author_id=author.id, title=title, last_post_at=now,
+                    is_anonymous=anonymous)  # fmt: skip
     db.session.add(thread)
     db.session.flush()
-    thread.first_post = _add_post(thread, author, body, title=title, now=now)
+    thread.first_post = _add_post(thread, author, body, title=title, now=now, anonymous=anonymous)
+    thread.anon_alias = thread.first_post.anon_alias
     thread.precheck = precheck
     return thread
 
 
 def create_reply(
-    thread: Thread, author: User, body: str, *, confirm_personal_info: bool = False
+    thread: Thread,
+    author: User,
+    body: str,
+    *,
+    confirm_personal_info: bool = False,
+    anonymous: bool = False,
 ) -> Post:
     """Add a reply at the end of the thread. A locked thread refuses any reply, valid or not."""
     if thread.is_locked:
         raise ThreadLocked
     body = clean_body(body)
     precheck = _screen_at_submit(thread.board, author, body, confirm_personal_info)
-    post = _add_post(thread, author, body, title=None, now=utcnow())
+    anonymous = choose_anonymity(thread.board.anonymous_policy, anonymous)
+    post = _add_post(thread, author, body, title=None, now=utcnow(), anonymous=anonymous)
     post.precheck = precheck
     return post
 
 
-def _add_post(thread: Thread, author: User, body: str, *, title: str | None, now: datetime) -> Post:
+def _add_post(
+    thread: Thread, author: User, body: str, *, title: str | None, now: datetime, anonymous: bool
+) -> Post:
     # One atomic UPDATE numbers the post, so two concurrent replies never share a number.
     number = db.session.execute(
         update(Thread)
@@ -137,7 +141,8 @@ def _add_post(thread: Thread, author: User, body: str, *, title: str | None, now
     html = render_markdown(body)
     post = Post(
         thread_id=thread.id, author_id=author.id, number=number,
-        body_source=body, body_html=html, created_at=now, thread=thread,
+        body_source=body, body_html=html, created_at=now, thread=thread, is_anonymous=anonymous,
+        anon_alias=alias_for(author.id, thread.id) if anonymous else None,
     )  # fmt: skip
     db.session.add(post)
     db.session.flush()
@@ -259,72 +264,6 @@ def thread_page(thread: Thread, page: int, per_page: int) -> list[Post]:
     )
 
 
-def list_threads(
-    board: Board, per_page: int, *, older: str | None = None, newer: str | None = None
-) -> ThreadListing:
-    """A board's threads by last activity, keyset-paginated so every page costs the same."""
-    base = (
-        select(Thread)
-        .options(joinedload(Thread.author))
-        .where(
-            Thread.board_id == board.id, Thread.is_pinned.is_(False), Thread.is_hidden.is_(False)
-        )
-    )
-    key = tuple_(Thread.last_post_at, Thread.id)
-    if newer:
-        query = base.where(key > _decode_cursor(newer)).order_by(Thread.last_post_at, Thread.id)
-        rows = list(db.session.scalars(query.limit(per_page + 1)))
-        threads = list(reversed(rows[:per_page]))
-        has_newer, has_older = len(rows) > per_page, True
-    else:
-        query = base.order_by(Thread.last_post_at.desc(), Thread.id.desc())
-        if older:
-            query = query.where(key < _decode_cursor(older))
-        rows = list(db.session.scalars(query.limit(per_page + 1)))
-        threads = rows[:per_page]
-        has_newer, has_older = older is not None, len(rows) > per_page
-    return ThreadListing(
-        pinned=[] if has_newer else _pinned_threads(board),
-        threads=threads,
-        older=_encode_cursor(threads[-1]) if threads and has_older else None,
-        newer=_encode_cursor(threads[0]) if threads and has_newer else None,
-    )
-
-
-def _pinned_threads(board: Board) -> list[Thread]:
-    return list(
-        db.session.scalars(
-            select(Thread)
-            .options(joinedload(Thread.author))
-            .where(
-                Thread.board_id == board.id, Thread.is_pinned.is_(True), Thread.is_hidden.is_(False)
-            )
-            .order_by(Thread.last_post_at.desc(), Thread.id.desc())
-        )
-    )
-
-
-def _encode_cursor(thread: Thread) -> str:
-    moment = thread.last_post_at
-    # Whole-number arithmetic: a float would round some microseconds away.
-    stamp = int(moment.replace(microsecond=0).timestamp()) * 1_000_000 + moment.microsecond
-    return f"{stamp}.{thread.id}"
-
-
-def _decode_cursor(cursor: str) -> tuple[datetime, int]:
-    """Parse a cursor; a malformed or out-of-range one raises ValueError (the view answers 400)."""
-    stamp, _, thread_id = cursor.partition(".")
-    seconds, micros = divmod(int(stamp), 1_000_000)
-    try:
-        moment = datetime.fromtimestamp(seconds, tz=UTC).replace(microsecond=micros)
-    except (OverflowError, OSError):
-        raise ValueError("cursor time out of range") from None
-    number = int(thread_id)
-    if not 0 < number <= MAX_ID:
-        raise ValueError("cursor id out of range")
-    return moment, number
-
-
 def recent_posts_by(user: User, limit: int = 20) -> list[Post]:
     """The member's latest visible posts, for their profile."""
     return list(
@@ -336,6 +275,7 @@ def recent_posts_by(user: User, limit: int = 20) -> list[Post]:
                 Post.author_id == user.id,
                 Post.withdrawn_at.is_(None),
                 Post.state == "visible",
+                Post.is_anonymous.is_(False),
                 Thread.is_hidden.is_(False),
             )
             .order_by(Post.created_at.desc(), Post.id.desc())

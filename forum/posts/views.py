@@ -37,6 +37,7 @@ def new_thread(slug: str):
             thread = services.create_thread(
                 board, current_user, form.title.data, form.body.data,
                 confirm_personal_info=form.confirm_personal_info.data,
+                anonymous=form.anonymous.data,
             )  # fmt: skip
         except services.PostRejected as error:
             _attach(form, error)
@@ -48,6 +49,14 @@ def new_thread(slug: str):
     status = 400 if form.is_submitted() else 200
     page = render_template("posts/new_thread.html", board=board, form=form, warnings=warnings)
     return page, status
+
+
+def _reply_form(thread):  # type: ignore[no-untyped-def]
+    """The reply box; in a thread the member started anonymously, anonymous by default."""
+    form = ReplyForm()
+    if thread.is_anonymous and thread.author_id == current_user.id:
+        form.anonymous.data = True
+    return form
 
 
 def _after_posting(post, precheck):  # type: ignore[no-untyped-def]
@@ -80,7 +89,7 @@ def thread(thread_id: int):
     posts = services.thread_page(thread, page, _per_page())
     return render_template(
         "posts/thread.html", thread=thread, posts=posts, page=page, pages=pages,
-        form=ReplyForm(), button=ButtonForm(), moderator=moderator,
+        form=_reply_form(thread), button=ButtonForm(), moderator=moderator,
     )  # fmt: skip
 
 
@@ -97,6 +106,7 @@ def reply(thread_id: int):
             post = services.create_reply(
                 thread, current_user, form.body.data,
                 confirm_personal_info=form.confirm_personal_info.data,
+                anonymous=form.anonymous.data,
             )  # fmt: skip
         except services.PostRejected as error:
             _attach(form, error)

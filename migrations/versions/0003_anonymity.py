@@ -37,9 +37,11 @@ def upgrade():
 
     with op.batch_alter_table('post', schema=None) as batch_op:
         batch_op.add_column(sa.Column('is_anonymous', sa.Boolean(), nullable=False, server_default=sa.false()))
+        batch_op.add_column(sa.Column('anon_alias', sa.String(length=40), nullable=True))
 
     with op.batch_alter_table('thread', schema=None) as batch_op:
         batch_op.add_column(sa.Column('is_anonymous', sa.Boolean(), nullable=False, server_default=sa.false()))
+        batch_op.add_column(sa.Column('anon_alias', sa.String(length=40), nullable=True))
 
     with op.batch_alter_table('user', schema=None) as batch_op:
         batch_op.add_column(sa.Column('pseudonym_changed_at', sa.DateTime(), nullable=True))
@@ -55,9 +57,11 @@ def downgrade():
         batch_op.drop_column('pseudonym_changed_at')
 
     with op.batch_alter_table('thread', schema=None) as batch_op:
+        batch_op.drop_column('anon_alias')
         batch_op.drop_column('is_anonymous')
 
     with op.batch_alter_table('post', schema=None) as batch_op:
+        batch_op.drop_column('anon_alias')
         batch_op.drop_column('is_anonymous')
 
     with op.batch_alter_table('board', schema=None) as batch_op:
