@@ -92,9 +92,10 @@ def _register_blueprints(app: Flask) -> None:
     from forum.notifications.views import bp as notifications_bp
     from forum.pages.views import bp as pages_bp
     from forum.posts.views import bp as posts_bp
+    from forum.privacy.views import bp as privacy_bp
 
     blueprints = (pages_bp, accounts_bp, boards_bp, posts_bp, moderation_bp, review_bp,
-                  notifications_bp)  # fmt: skip
+                  notifications_bp, privacy_bp)  # fmt: skip
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
 

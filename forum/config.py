@@ -93,6 +93,8 @@ def load_config(instance_path: Path, overrides: dict[str, Any] | None = None) ->
         "FORUM_REDIS_TIMEOUT": 0.5,
         "FORUM_QUEUE_NAME": "kindred",
         "FORUM_PROXY_COUNT": 0,
+        # Days after which the text of withdrawn and hidden posts is purged (`flask forum purge`).
+        "FORUM_RETENTION_DAYS": 30,
     }
 
     if "DATABASE_URL" in os.environ:

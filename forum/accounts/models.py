@@ -55,6 +55,10 @@ class User(CreatedAtMixin, db.Model):
     def is_suspended(self) -> bool:
         return self.suspended_until is not None and self.suspended_until > utcnow()
 
+    def is_on_break(self) -> bool:
+        """Taking a break: the notification badge is paused and recent activity hidden."""
+        return self.break_until is not None and self.break_until > utcnow()
+
     @property
     def role(self) -> str:
         """The site-wide role; facilitator rights are granted per board."""

@@ -1,4 +1,8 @@
-"""Account pages: sign-up, login, logout, recovery, settings and profiles."""
+"""Account pages: sign-up, login, logout, recovery, settings and profiles.
+
+The data-rights parts of the settings page (export, deletion, breaks, pseudonym changes)
+are served by `forum.privacy.views`.
+"""
 
 from __future__ import annotations
 
@@ -114,7 +118,6 @@ def settings():
         "accounts/settings.html",
         password_form=ChangePasswordForm(),
         codes_form=PasswordConfirmForm(prefix="codes"),
-        delete_form=PasswordConfirmForm(prefix="delete"),
         codes_left=services.unused_recovery_code_count(current_user),
     )
 
@@ -153,29 +156,10 @@ def regenerate_codes():
     return _settings_with(codes_form=form), 400
 
 
-@bp.post("/settings/delete")
-@login_required
-def delete_account():
-    form = PasswordConfirmForm(prefix="delete")
-    if form.validate_on_submit():
-        try:
-            services.delete_account(current_user, form.password.data)
-        except services.WrongPassword as error:
-            form.password.errors.append(str(error))
-        else:
-            db.session.commit()
-            session.clear()
-            logout_user()
-            flash("Your account is deleted. Thank you for being part of Kindred.", "success")
-            return redirect(url_for("boards.home"))
-    return _settings_with(delete_form=form), 400
-
-
 def _settings_with(**forms):  # type: ignore[no-untyped-def]
     context = {
         "password_form": ChangePasswordForm(formdata=None),
         "codes_form": PasswordConfirmForm(prefix="codes", formdata=None),
-        "delete_form": PasswordConfirmForm(prefix="delete", formdata=None),
         "codes_left": services.unused_recovery_code_count(current_user),
     }
     context.update(forms)
@@ -188,4 +172,7 @@ def profile(pseudonym: str):
     member = services.find_user(pseudonym)
     if member is None:
         abort(404)
-    return render_template("accounts/profile.html", member=member, posts=recent_posts_by(member))
+    # A member on a break shows no recent activity to others ("take a break").
+    hidden = member.is_on_break() and member.id != current_user.id
+    posts = [] if hidden else recent_posts_by(member)
+    return render_template("accounts/profile.html", member=member, posts=posts, hidden=hidden)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 from flask.cli import AppGroup, with_appcontext
 
-from forum.cli import admin, moderation, reidentify, serve, worker
+from forum.cli import admin, moderation, privacy, reidentify, serve, worker
 
 
 @click.group("forum", cls=AppGroup)
@@ -14,5 +14,5 @@ def forum_group() -> None:
     """Kindred maintenance commands."""
 
 
-for module in (admin, moderation, reidentify, serve, worker):
+for module in (admin, moderation, privacy, reidentify, serve, worker):
     module.register(forum_group)

@@ -1,0 +1,1 @@
+"""Data rights: export, account deletion, breaks, pseudonym changes and content retention."""

@@ -1,0 +1,201 @@
+"""The member's data export: everything Kindred holds about them, as JSON-ready data."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+
+from forum.accounts.models import LoginSession, RecoveryCode, User
+from forum.boards.models import Board, BoardFacilitator
+from forum.db import utcnow
+from forum.extensions import db
+from forum.moderation.models import ActionLog, Flag, Sanction
+from forum.notifications.models import Notification
+from forum.posts.models import Post, PostRevision, Thread
+
+EXPORT_FORMAT = "kindred-member-data/1"
+
+
+def export_member_data(user: User) -> dict[str, Any]:
+    """Everything Kindred holds about the member, for "Download my data".
+
+    Included: the account (never the password hash or recovery-code hashes), every post
+    with every revision (anonymous ones marked `"anonymous": true`, withdrawn, held and
+    hidden ones too), the reports they made, sanctions on them with their appeals, the
+    action-log entries about them (without who acted), their notifications, boards they
+    facilitate, and their login sessions and recovery codes (dates only). A fixed number
+    of queries, whatever the number of posts.
+    """
+    return {
+        "format": EXPORT_FORMAT,
+        "exported_at": _iso(utcnow()),
+        "account": _account(user),
+        "facilitates": _facilitates(user.id),
+        "login_sessions": _login_sessions(user.id),
+        "recovery_codes": _recovery_codes(user.id),
+        "posts": _posts(user.id),
+        "reports_made": _reports_made(user.id),
+        "sanctions": _sanctions(user.id),
+        "moderation_log": _log_entries(user.id),
+        "notifications": _notifications(user.id),
+    }
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment else None
+
+
+def _account(user: User) -> dict[str, Any]:
+    return {
+        "pseudonym": user.pseudonym,
+        "role": user.role,
+        "created_at": _iso(user.created_at),
+        "guidelines_accepted_at": _iso(user.guidelines_accepted_at),
+        "password_changed_at": _iso(user.password_changed_at),
+        "pseudonym_changed_at": _iso(user.pseudonym_changed_at),
+        "break_until": _iso(user.break_until),
+        "muted_until": _iso(user.muted_until),
+        "suspended_until": _iso(user.suspended_until),
+    }
+
+
+def _facilitates(user_id: int) -> list[dict[str, Any]]:
+    rows = db.session.execute(
+        select(Board.slug, Board.name, BoardFacilitator.created_at)
+        .join(BoardFacilitator, BoardFacilitator.board_id == Board.id)
+        .where(BoardFacilitator.user_id == user_id)
+        .order_by(Board.slug)
+    )
+    return [{"board": slug, "name": name, "since": _iso(since)} for slug, name, since in rows]
+
+
+def _login_sessions(user_id: int) -> list[dict[str, Any]]:
+    rows = db.session.execute(
+        select(LoginSession.created_at, LoginSession.expires_at)
+        .where(LoginSession.user_id == user_id)
+        .order_by(LoginSession.id)
+    )
+    return [{"created_at": _iso(made), "expires_at": _iso(ends)} for made, ends in rows]
+
+
+def _recovery_codes(user_id: int) -> list[dict[str, Any]]:
+    rows = db.session.execute(
+        select(RecoveryCode.created_at, RecoveryCode.used_at)
+        .where(RecoveryCode.user_id == user_id)
+        .order_by(RecoveryCode.id)
+    )
+    return [{"created_at": _iso(made), "used_at": _iso(used)} for made, used in rows]
+
+
+def _posts(user_id: int) -> list[dict[str, Any]]:
+    revisions: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for revision in db.session.scalars(
+        select(PostRevision)
+        .join(Post, PostRevision.post_id == Post.id)
+        .where(Post.author_id == user_id)
+        .order_by(PostRevision.post_id, PostRevision.number)
+    ):
+        revisions[revision.post_id].append(
+            {
+                "number": revision.number,
+                "created_at": _iso(revision.created_at),
+                "title": revision.title,
+                "body": revision.body_source,
+            }
+        )
+    rows = db.session.execute(
+        select(Post, Thread.title, Board.slug)
+        .join(Thread, Post.thread_id == Thread.id)
+        .join(Board, Thread.board_id == Board.id)
+        .where(Post.author_id == user_id)
+        .order_by(Post.created_at, Post.id)
+    )
+    return [
+        {
+            "id": post.id,
+            "board": board,
+            "thread_id": post.thread_id,
+            "thread_title": title,
+            "number": post.number,
+            "opens_thread": post.number == 1,
+            "anonymous": post.is_anonymous,
+            "alias": post.anon_alias,
+            "created_at": _iso(post.created_at),
+            "edited_at": _iso(post.edited_at),
+            "withdrawn_at": _iso(post.withdrawn_at),
+            "state": post.state,
+            "hidden_reason": post.hidden_reason,
+            "content_warning": post.content_warning,
+            "body": post.body_source,
+            "revisions": revisions.get(post.id, []),
+        }
+        for post, title, board in rows
+    ]
+
+
+def _reports_made(user_id: int) -> list[dict[str, Any]]:
+    rows = db.session.execute(
+        select(Flag.post_id, Flag.reason, Flag.created_at)
+        .where(Flag.reporter_id == user_id)
+        .order_by(Flag.created_at, Flag.id)
+    )
+    return [
+        {"post_id": post_id, "reason": reason, "created_at": _iso(made)}
+        for post_id, reason, made in rows
+    ]
+
+
+def _sanctions(user_id: int) -> list[dict[str, Any]]:
+    """Sanctions on the member, with their appeal; never who imposed them."""
+    sanctions = db.session.scalars(
+        select(Sanction).where(Sanction.user_id == user_id).order_by(Sanction.id)
+    )
+    return [
+        {
+            "kind": s.kind,
+            "reason": s.reason,
+            "created_at": _iso(s.created_at),
+            "expires_at": _iso(s.expires_at),
+            "lifted_at": _iso(s.lifted_at),
+            "appeal": None
+            if s.appealed_at is None
+            else {
+                "text": s.appeal_text,
+                "appealed_at": _iso(s.appealed_at),
+                "outcome": s.appeal_outcome,
+            },
+        }
+        for s in sanctions
+    ]
+
+
+def _log_entries(user_id: int) -> list[dict[str, Any]]:
+    """Every action-log entry about the member: what, why, when; never who acted."""
+    rows = db.session.execute(
+        select(ActionLog.action, ActionLog.reason, ActionLog.created_at, ActionLog.post_id)
+        .where(ActionLog.subject_user_id == user_id)
+        .order_by(ActionLog.id)
+    )
+    return [
+        {"action": action, "reason": reason, "created_at": _iso(made), "post_id": post_id}
+        for action, reason, made, post_id in rows
+    ]
+
+
+def _notifications(user_id: int) -> list[dict[str, Any]]:
+    notes = db.session.scalars(
+        select(Notification).where(Notification.user_id == user_id).order_by(Notification.id)
+    )
+    return [
+        {
+            "kind": n.kind,
+            "text": n.text,
+            "link": n.link,
+            "created_at": _iso(n.created_at),
+            "read_at": _iso(n.read_at),
+        }
+        for n in notes
+    ]

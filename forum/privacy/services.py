@@ -1,0 +1,286 @@
+"""Member data rights: confirming the password, changing the pseudonym, taking a break and
+deleting the account (keeping the posts anonymised, or deleting them).
+
+Services add and flush; the request or CLI command that calls them commits. The export is
+in `forum.privacy.export` and content retention in `forum.privacy.retention`.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+from functools import cache
+from typing import Any
+
+from sqlalchemy import Select, delete, exists, func, or_, select, update
+from sqlalchemy.exc import IntegrityError
+from werkzeug.security import check_password_hash
+
+from forum.accounts.models import User
+from forum.accounts.pseudonyms import PseudonymInvalid, normalise_pseudonym
+from forum.accounts.services import PseudonymTaken, WrongPassword
+from forum.db import enqueue_after_commit, utcnow
+from forum.extensions import db
+from forum.moderation.models import Flag, ReviewItem
+from forum.posts.models import Post, PostRevision, Thread
+from forum.security.sanitize import render_markdown
+
+__all__ = [
+    "BreakInvalid",
+    "PseudonymChangeTooSoon",
+    "PseudonymInvalid",
+    "PseudonymTaken",
+    "WrongPassword",
+]
+
+PSEUDONYM_CHANGE_INTERVAL = timedelta(days=30)
+BREAK_PERIODS = {"day": timedelta(days=1), "week": timedelta(days=7), "month": timedelta(days=30)}
+MAX_BREAK = timedelta(days=366)
+# What replaces the opening post (and title) of a thread whose author deleted their posts
+# while others had replied in it.
+DELETED_TEXT = "[deleted by its author]"
+# What replaces quoted post text in a flag's reason once the post's text is gone.
+PURGED_QUOTE = '"[purged]"'
+
+
+class PseudonymChangeTooSoon(ValueError):
+    """The pseudonym was changed less than 30 days ago; `next_at` says when it can be."""
+
+    def __init__(self, next_at: datetime) -> None:
+        super().__init__(
+            "You can change your pseudonym once every 30 days. Your next change is possible "
+            f"on {format_day(next_at)}."
+        )
+        self.next_at = next_at
+
+
+class BreakInvalid(ValueError):
+    """The break's length or end date is not possible; the message says why."""
+
+
+def format_day(moment: datetime) -> str:
+    """A date in words, such as "5 March 2027" (UTC)."""
+    return f"{moment.astimezone(UTC):%-d %B %Y}"
+
+
+def confirm_password(user: User, password: str) -> None:
+    """Raise WrongPassword unless `password` is the member's current password."""
+    if not check_password_hash(user.password_hash, password):
+        raise WrongPassword("Your password is not right.")
+
+
+# Pseudonym changes
+
+
+def next_pseudonym_change_at(user: User, now: datetime | None = None) -> datetime | None:
+    """When the member may next change their pseudonym, or None if they may now."""
+    if user.pseudonym_changed_at is None:
+        return None
+    next_at = user.pseudonym_changed_at + PSEUDONYM_CHANGE_INTERVAL
+    return next_at if next_at > (now or utcnow()) else None
+
+
+def change_pseudonym(user: User, new: str, password: str) -> str:
+    """Give the member a new pseudonym (at most once every 30 days) and return it.
+
+    The sign-up rules apply (shape, reserved names, unique ignoring case and width).
+    Posts show the new name at once: they name their author through the account, never
+    by a copy of the pseudonym. The old pseudonym becomes free for others to take.
+    Raises PseudonymChangeTooSoon, WrongPassword, PseudonymInvalid or PseudonymTaken.
+    """
+    next_at = next_pseudonym_change_at(user)
+    if next_at is not None:
+        raise PseudonymChangeTooSoon(next_at)
+    confirm_password(user, password)
+    display, key = normalise_pseudonym(new)
+    if display == user.pseudonym:
+        raise PseudonymInvalid("That is already your pseudonym.")
+    taken = select(User.id).where(User.pseudonym_key == key, User.id != user.id)
+    if db.session.scalar(taken) is not None:
+        raise PseudonymTaken("That pseudonym is taken. Please choose another.")
+    try:
+        with db.session.begin_nested():  # a concurrent sign-up may win the unique key
+            user.pseudonym, user.pseudonym_key = display, key
+            user.pseudonym_changed_at = utcnow()
+    except IntegrityError:
+        raise PseudonymTaken("That pseudonym is taken. Please choose another.") from None
+    return display
+
+
+# Taking a break
+
+
+def break_end(period: str, until: date | None = None, now: datetime | None = None) -> datetime:
+    """When a break chosen as `period` ("day", "week", "month" or "date") ends.
+
+    A break "until a date" ends as that day begins (00:00 UTC); the day must be after
+    today and at most a year away. Raises BreakInvalid.
+    """
+    now = now or utcnow()
+    if period in BREAK_PERIODS:
+        return now + BREAK_PERIODS[period]
+    if period != "date":
+        raise BreakInvalid("Please choose how long your break lasts.")
+    if until is None:
+        raise BreakInvalid("Please choose the date your break ends.")
+    end = datetime.combine(until, time.min, tzinfo=UTC)
+    if end <= now:
+        raise BreakInvalid("Please choose a date after today.")
+    if end > now + MAX_BREAK:
+        raise BreakInvalid("A break can last up to a year. Please choose an earlier date.")
+    return end
+
+
+def start_break(user: User, period: str, until: date | None = None) -> datetime:
+    """Start (or change) a break and return when it ends. See `break_end`.
+
+    During a break the header shows no notification count (notifications are still
+    recorded, unread, for when the member is back) and the member's profile shows no
+    recent activity to others.
+    """
+    user.break_until = break_end(period, until)
+    db.session.flush()
+    return user.break_until
+
+
+def end_break(user: User) -> None:
+    """End the member's break now (doing nothing if they are not on one)."""
+    user.break_until = None
+    db.session.flush()
+
+
+# Deleting the account
+
+
+def delete_member(user: User, password: str, *, keep_posts: bool) -> None:
+    """Delete the account at once, after checking the password.
+
+    Login sessions, recovery codes, notifications, sanctions and facilitator roles go
+    with the account (ON DELETE CASCADE); every other link to the member is cut by the
+    foreign keys' ON DELETE SET NULL: authorship of kept posts and threads, reports they
+    made, review items and action-log rows about them, claims and decisions of theirs.
+    With `keep_posts` the posts stay, shown as by "a former member"; otherwise see
+    `remove_posts_of`. Raises WrongPassword.
+    """
+    confirm_password(user, password)
+    if not keep_posts:
+        remove_posts_of(user.id)
+    db.session.delete(user)
+    db.session.flush()
+
+
+def remove_posts_of(user_id: int) -> None:
+    """Remove every post of the member, anonymous ones included, in a few bulk statements.
+
+    - A thread they started in which nobody else posted is deleted with all its posts.
+    - A thread they started in which others posted keeps the others' posts: its title and
+      opening post read "[deleted by its author]" and the opening post's revisions are
+      dropped. The row stays so that the thread and its numbering survive.
+    - Their replies are deleted. Numbers are never reused, so later posts keep theirs.
+    - Moderation copies of their words (review-item snapshots, quotes in flag reasons)
+      are blanked; the items and flags themselves stay as the record of what was done.
+    Threads' last activity and the boards' counters are recomputed.
+    """
+    board_ids = _boards_with_posts_of(user_id)
+    blank_moderation_copies(select(Post.id).where(Post.author_id == user_id))
+    started = select(Thread.id).where(Thread.author_id == user_id)
+    execute_bulk(
+        update(ReviewItem).where(ReviewItem.thread_id.in_(started)).values(snapshot_title="")
+    )
+    others_posted = exists().where(
+        Post.thread_id == Thread.id, or_(Post.author_id.is_(None), Post.author_id != user_id)
+    )
+    execute_bulk(delete(Thread).where(Thread.author_id == user_id, ~others_posted))
+    _blank_openings(user_id)
+    execute_bulk(delete(Post).where(Post.author_id == user_id, Post.number != 1))
+    _refresh_last_activity(board_ids)
+    for board_id in board_ids:
+        enqueue_after_commit(
+            "forum.posts.jobs.recount_board", board_id, job_id=f"recount-board-{board_id}"
+        )
+
+
+def _boards_with_posts_of(user_id: int) -> list[int]:
+    """The boards holding a post of the member (their counters will change)."""
+    threads = select(Post.thread_id).where(Post.author_id == user_id)
+    query = select(Thread.board_id).where(Thread.id.in_(threads)).distinct()
+    return list(db.session.scalars(query))
+
+
+def _blank_openings(user_id: int) -> None:
+    """The member's opening posts left (others replied): placeholder text, no revisions."""
+    openings = select(Post.id).where(Post.author_id == user_id, Post.number == 1)
+    execute_bulk(delete(PostRevision).where(PostRevision.post_id.in_(openings)))
+    execute_bulk(
+        update(Post)
+        .where(Post.author_id == user_id, Post.number == 1)
+        .values(body_source=DELETED_TEXT, body_html=_deleted_html(), content_warning=None)
+    )
+    execute_bulk(update(Thread).where(Thread.author_id == user_id).values(title=DELETED_TEXT))
+
+
+def _refresh_last_activity(board_ids: list[int]) -> None:
+    """Threads whose latest post was removed take the time of the latest one left."""
+    if not board_ids:
+        return
+    latest = select(func.max(Post.created_at)).where(Post.thread_id == Thread.id)
+    latest_at = latest.scalar_subquery()
+    execute_bulk(
+        update(Thread)
+        .where(Thread.board_id.in_(board_ids), Thread.last_post_at > latest_at)
+        .values(last_post_at=latest_at)
+    )
+
+
+@cache
+def _deleted_html() -> str:
+    return render_markdown(DELETED_TEXT)
+
+
+# Moderation copies of a post's text
+
+
+def blank_moderation_copies(post_ids: Select[Any]) -> tuple[int, int]:
+    """Blank the snapshots of review items and the quotes in flag reasons of these posts.
+
+    The rows stay: who acted, when and why is kept; only the copied words go.
+    Returns (review items changed, flags changed).
+    """
+    items = execute_bulk(
+        update(ReviewItem)
+        .where(ReviewItem.post_id.in_(post_ids), ReviewItem.snapshot_text != "")
+        .values(snapshot_text="")
+    )
+    rows = db.session.execute(
+        select(Flag.id, Flag.reason).where(Flag.post_id.in_(post_ids), Flag.reason.contains('"'))
+    ).all()
+    changes = [
+        {"id": flag_id, "reason": blanked}
+        for flag_id, reason in rows
+        if (blanked := strip_quotes(reason)) != reason
+    ]
+    if changes:
+        db.session.execute(update(Flag), changes)
+    return items, len(changes)
+
+
+def strip_quotes(reason: str) -> str:
+    """Replace the quoted part of a flag reason ('self-harm: "words" (crisis)') by a marker.
+
+    Everything from the first double quote to the last goes, so matched words and
+    reporters' notes are both covered, even when a reason was cut short mid-quote.
+    """
+    first = reason.find('"')
+    if first < 0:
+        return reason
+    last = reason.rfind('"')
+    tail = reason[last + 1 :] if last > first else ""
+    return f"{reason[:first]}{PURGED_QUOTE}{tail}"
+
+
+def execute_bulk(statement: Any) -> int:
+    """Run a bulk UPDATE or DELETE without syncing the session; return the rows it matched.
+
+    Callers commit straight after, which expires whatever the session had loaded.
+    """
+    result = db.session.execute(statement.execution_options(synchronize_session=False))
+    return result.rowcount or 0  # type: ignore[attr-defined]
