@@ -1,32 +1,40 @@
 """Screening: match a post's text against rules that are data, and say which lane it belongs in.
 
 Rules live in `default_rules.json` (and in admins' overrides). A rule is a phrase or a
-regex; phrases of one group share a single compiled trie, so a post is scanned once per
-group. Crisis and self-harm matches are then read in context: quoted, negated, in the
-past, or about someone else.
+regex (found through one trie scan, see `screening_index`), or a combo that fires when cues
+from named lexicons co-occur, or a cap that limits how urgent a category can be (see
+`screening_combo`). Crisis and self-harm matches are then read in context: quoted, negated,
+in the past, or about someone else.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field, fields
+from collections.abc import Iterable
+from dataclasses import dataclass, fields, replace
 from functools import cache
 from importlib import resources
 from typing import Any
 
+from forum.moderation import screening_combo as combo
+from forum.moderation import screening_context as context
 from forum.moderation import screening_text as text_tools
+from forum.moderation.screening_index import Index, build_index
 
 LANES = ("crisis", "red", "amber", "green")
 CATEGORIES = (
     "crisis", "self_harm", "harassment", "personal_info", "spam", "medication", "new_member",
 )  # fmt: skip
 ACTIONS = ("flag", "hold", "block")
-KINDS = ("phrase", "regex")
+KINDS = ("phrase", "regex", "lexicon", "combo", "cap")
+# Kinds that read lexicons, and how many lexicons each must look for at least.
+_SPEC_KINDS = {"combo": 2, "cap": 1}
 # Only these categories are read in context; abuse in a quote is still abuse.
 CONTEXT_CATEGORIES = frozenset({"crisis", "self_harm"})
 MAX_MATCHED = 80
+MAX_PHRASE = 200
+_REQUIRED = frozenset({"key", "category", "lane", "pattern"})
 _KEY = re.compile(r"[\w.:-]+")
 # Probes that a usable pattern must not match with zero width (like "x*" or "\b").
 _EMPTY_PROBE = " a b, 1.\n> c"
@@ -38,7 +46,13 @@ class RuleError(ValueError):
 
 @dataclass(frozen=True)
 class Rule:
-    """One screening rule: a phrase or regex, the category and lane it flags, and what to do."""
+    """One screening rule: what it looks for, the category and lane it flags, and what to do.
+
+    `kind` is "phrase" or "regex" (the pattern is the text to find), "lexicon" (the
+    pattern lists cue terms separated by `|`; it flags nothing itself), "combo" (the
+    pattern names lexicons, "means + intent", whose cues must co-occur in `window`) or
+    "cap" (the same, but it caps its category at its lane instead of flagging).
+    """
 
     key: str
     category: str
@@ -49,8 +63,10 @@ class Rule:
     message: str = ""
     board: str | None = None
     enabled: bool = True
+    window: str = "sentence"
 
     def __post_init__(self) -> None:
+        """Refuse an unusable rule as soon as it is made, from JSON or from code."""
         _validate(self)
 
 
@@ -83,8 +99,30 @@ def _validate(rule: Rule) -> None:
         raise RuleError(f"{name}: message must be text and enabled must be true or false")
     if rule.board is not None and (not isinstance(rule.board, str) or not rule.board.strip()):
         raise RuleError(f"{name}: board must be a board slug or null")
+    if not isinstance(rule.window, str):
+        raise RuleError(f"{name}: window must be text")
+    if rule.kind not in _SPEC_KINDS and rule.window != "sentence":
+        raise RuleError(f"{name}: only combo and cap rules have a window")
+    try:
+        _check_pattern(rule)
+    except RuleError:
+        raise
+    except ValueError as error:
+        raise RuleError(f"{name}: {error}") from None
+
+
+def _check_pattern(rule: Rule) -> None:
+    """Raise ValueError (or RuleError) if the pattern is unusable for the rule's kind."""
+    name = f"rule {rule.key!r}"
     if rule.kind == "regex":
         _check_regex(name, rule.pattern)
+    elif rule.kind == "lexicon":
+        combo.check_lexicon(rule.key, rule.pattern, rule.board)
+    elif rule.kind in _SPEC_KINDS:
+        combo.parse_spec(rule.pattern, _SPEC_KINDS[rule.kind])
+        combo.check_window(rule.window)
+    elif len(rule.pattern) > MAX_PHRASE:
+        raise ValueError(f"a phrase can be at most {MAX_PHRASE} characters")
 
 
 def _check_regex(name: str, pattern: str) -> None:
@@ -98,7 +136,18 @@ def _check_regex(name: str, pattern: str) -> None:
 
 
 def rules_from_json(data: list[dict[str, Any]]) -> list[Rule]:
-    """Build rules from JSON-ready dicts, raising RuleError on the first invalid or repeated key."""
+    """Build rules from JSON-ready dicts, raising RuleError on the first invalid or repeated key.
+
+    A combo or cap may name a lexicon defined in `data` or one Kindred ships.
+    """
+    rules = _parse_rules(data)
+    shipped = {rule.key for rule in _default_rules() if rule.kind == "lexicon"}
+    _check_lexicons_known(rules, shipped)
+    return rules
+
+
+def _parse_rules(data: list[dict[str, Any]]) -> list[Rule]:
+    """Build and validate each rule on its own, refusing repeated keys."""
     if not isinstance(data, list):
         raise RuleError("rules must be a JSON list of objects")
     known = {f.name for f in fields(Rule)}
@@ -111,7 +160,9 @@ def rules_from_json(data: list[dict[str, Any]]) -> list[Rule]:
         missing = [f for f in ("key", "category", "lane", "pattern") if f not in item]
         unknown = sorted(set(item) - known)
         if missing or unknown:
-            problem = f"missing {', '.join(missing)}" if missing else f"unknown {', '.join(unknown)}"
+            problem = (
+                f"missing {', '.join(missing)}" if missing else f"unknown {', '.join(unknown)}"
+            )
             raise RuleError(f"{name}: {problem}")
         rule = Rule(**item)
         if rule.key in seen:
@@ -119,6 +170,17 @@ def rules_from_json(data: list[dict[str, Any]]) -> list[Rule]:
         seen.add(rule.key)
         rules.append(rule)
     return rules
+
+
+def _check_lexicons_known(rules: list[Rule], shipped: Iterable[str] = ()) -> None:
+    """Raise RuleError naming the first combo or cap that reads a lexicon nobody defined."""
+    known = set(shipped) | {rule.key for rule in rules if rule.kind == "lexicon"}
+    for rule in rules:
+        if rule.kind in _SPEC_KINDS:
+            spec = combo.parse_spec(rule.pattern, _SPEC_KINDS[rule.kind])
+            for lexicon in spec.names:
+                if combo.LEXICON_PREFIX + lexicon not in known:
+                    raise RuleError(f"rule {rule.key!r}: unknown lexicon {lexicon!r}")
 
 
 def rules_to_json(rules: Iterable[Rule]) -> list[dict[str, Any]]:
@@ -131,13 +193,13 @@ def rules_to_json(rules: Iterable[Rule]) -> list[dict[str, Any]]:
     return out
 
 
-_REQUIRED = frozenset({"key", "category", "lane", "pattern"})
-
-
 @cache
 def _default_rules() -> tuple[Rule, ...]:
+    """Read and validate the packaged JSON once per process."""
     source = resources.files("forum.moderation").joinpath("default_rules.json")
-    return tuple(rules_from_json(json.loads(source.read_text(encoding="utf-8"))))
+    rules = _parse_rules(json.loads(source.read_text(encoding="utf-8")))
+    _check_lexicons_known(rules)
+    return tuple(rules)
 
 
 def default_rules() -> list[Rule]:
@@ -158,69 +220,128 @@ def highest_lane(matches: Iterable[Match]) -> str:
     return min((m.lane for m in matches), key=LANES.index, default="green")
 
 
-@dataclass
-class _Scanner:
-    """One compiled regex and how to tell which rule a hit came from."""
-
-    regex: re.Pattern[str]
-    phrases: dict[str, Rule] = field(default_factory=dict)
-    groups: dict[str, Rule] = field(default_factory=dict)
-    solo: Rule | None = None
-
-    def rule_for(self, hit: re.Match[str]) -> Rule | None:
-        """The rule behind a hit: by its group name, or by the phrase's spelling-free form."""
-        if self.solo is not None:
-            return self.solo
-        if hit.lastgroup == "phrase":
-            return self.phrases.get(text_tools.canonical(hit.group()))
-        return self.groups.get(hit.lastgroup or "")
-
-
 class RuleSet:
-    """Rules compiled for screening: one scan per (category, lane, action, board) group."""
+    """Rules compiled for screening.
+
+    Phrase and regex rules are found through one trie scan per board (see
+    `screening_index`). Combos and caps read the cues one scan of every lexicon finds.
+    """
 
     def __init__(self, rules: Iterable[Rule]) -> None:
+        """Compile the enabled rules once, per board; refuse duplicate keys and unknown lexicons."""
         self.rules: tuple[Rule, ...] = tuple(rules)
-        keys = [rule.key for rule in self.rules]
-        duplicates = sorted({key for key in keys if keys.count(key) > 1})
-        if duplicates:
-            raise RuleError(f"rule {duplicates[0]!r}: duplicate key")
-        self._scanners: dict[str | None, list[_Scanner]] = {}
-        groups: dict[tuple[str, str, str, str | None], list[Rule]] = {}
-        for rule in self.rules:
-            if rule.enabled:
-                groups.setdefault((rule.category, rule.lane, rule.action, rule.board), [])
-                groups[(rule.category, rule.lane, rule.action, rule.board)].append(rule)
-        for (_, _, _, board), members in groups.items():
-            self._scanners.setdefault(board, []).extend(_compile_group(members))
+        self._order = {rule.key: index for index, rule in enumerate(self.rules)}
+        if len(self._order) != len(self.rules):
+            keys = [rule.key for rule in self.rules]
+            raise RuleError(f"rule {next(k for k in keys if keys.count(k) > 1)!r}: duplicate key")
+        _check_lexicons_known(list(self.rules))
+        enabled = [rule for rule in self.rules if rule.enabled]
+        self._lexicons = combo.Lexicons(_lexicons_read(enabled))
+        self._boards: dict[str | None, _Board] = {}
+        for rule in enabled:
+            if rule.kind != "lexicon":
+                self._boards.setdefault(rule.board, _Board(self._lexicons)).add(rule)
+        for members in self._boards.values():
+            members.index = build_index(members.rules)
 
     def screen(self, text: str, board: str | None = None) -> list[Match]:
         """Return at most one Match per rule for `text`, most urgent lane first.
 
         Rules with a board apply only when `board` is that slug. For a rule that matches
         more than once, the most urgent reading wins (a current crisis beats history).
+        A cap that fires lowers its category's matches to its lane.
         """
         folded = text_tools.normalise(text)
         found: dict[str, Match] = {}
-        for scanner in self._scanners_for(board):
-            for hit in scanner.regex.finditer(folded):
-                rule = scanner.rule_for(hit)
-                if rule is None or _settled(found.get(rule.key), rule):
-                    continue
-                match = _judge(rule, folded, hit.start(), hit.end())
-                previous = found.get(rule.key)
-                if match and (previous is None or _urgency(match) < _urgency(previous)):
-                    found[rule.key] = match
-        order = {key: index for index, key in enumerate(k.key for k in self.rules)}
-        return sorted(found.values(), key=lambda m: (_urgency(m), order[m.rule_key]))
+        boards = [self._boards.get(None), self._boards.get(board) if board else None]
+        boards = [members for members in boards if members]
+        for members in boards:
+            for entry, hit in members.index.hits(folded):
+                rule = entry.rule_for(hit)
+                if rule is not None and not _settled(found.get(rule.key), rule):
+                    _keep(found, rule.key, _judge(rule, folded, hit.start(), hit.end()))
+        if any(members.combos or members.caps for members in boards):
+            reader = combo.Reader(folded, self._lexicons)
+            for members in boards:
+                _screen_combos(reader, members.combos, found)
+            for members in boards:
+                _apply_caps(reader, members.caps, found)
+        return sorted(found.values(), key=lambda m: (_urgency(m), self._order[m.rule_key]))
 
-    def _scanners_for(self, board: str | None) -> Iterator[_Scanner]:
-        yield from self._scanners.get(None, [])
-        if board is not None:
-            yield from self._scanners.get(board, [])
+
+def _lexicons_read(rules: list[Rule]) -> list[Rule]:
+    """The lexicons among `rules` that some combo or cap among them reads."""
+    readers = [r for r in rules if r.kind in _SPEC_KINDS]
+    read = {n for r in readers for n in combo.parse_spec(r.pattern, _SPEC_KINDS[r.kind]).names}
+    return [r for r in rules if r.kind == "lexicon" and combo.lexicon_name(r.key) in read]
+
+
+class _Board:
+    """The enabled rules of one board (or of every board), sorted by how they are screened."""
+
+    def __init__(self, lexicons: combo.Lexicons) -> None:
+        self.rules: list[Rule] = []  # phrases and regexes, for the trie index
+        self.index: Index
+        self.combos: list[tuple[Rule, combo.Spec, tuple[tuple[int, int], ...]]] = []
+        self.caps: list[tuple[Rule, combo.Spec]] = []
+        self._lexicons = lexicons
+
+    def add(self, rule: Rule) -> None:
+        """File a rule: phrases and regexes go to the index, combos and caps to their lists."""
+        if rule.kind not in _SPEC_KINDS:
+            self.rules.append(rule)
+            return
+        spec = combo.parse_spec(rule.pattern, _SPEC_KINDS[rule.kind])
+        if rule.kind == "combo":
+            self.combos.append((rule, spec, self._lexicons.masks(spec)))
+        else:
+            self.caps.append((rule, spec))
+
+
+def _keep(found: dict[str, Match], key: str, match: Match | None) -> None:
+    """Keep `match` for its rule if it is the rule's first or more urgent than the one kept."""
+    previous = found.get(key)
+    if match and (previous is None or _urgency(match) < _urgency(previous)):
+        found[key] = match
+
+
+def _screen_combos(
+    reader: combo.Reader,
+    combos: list[tuple[Rule, combo.Spec, tuple[tuple[int, int], ...]]],
+    found: dict[str, Match],
+) -> None:
+    """Judge each window where a combo's cues co-occur, keeping the most urgent reading."""
+    for rule, spec, masks in combos:
+        for firing in reader.firings(rule, spec, rule.category in CONTEXT_CATEGORIES, masks):
+            if _settled(found.get(rule.key), rule):
+                break
+            _keep(
+                found, rule.key, _judge(rule, reader.text, firing.start, firing.end, firing.spans)
+            )
+
+
+def _apply_caps(
+    reader: combo.Reader, caps: list[tuple[Rule, combo.Spec]], found: dict[str, Match]
+) -> None:
+    """Lower every match of a cap's category to the cap's lane when the cap's cues are there."""
+    for rule, spec in caps:
+        firing = next((f for f in reader.firings(rule, spec) if not _quoted(reader.text, f)), None)
+        if firing is None:
+            continue
+        said = _trim(reader.text[firing.start : firing.end])
+        for key, match in found.items():
+            if match.category == rule.category and _urgency(match) < LANES.index(rule.lane):
+                reason = f'{match.reason}; at most {rule.lane}: "{said}"'
+                found[key] = replace(match, lane=rule.lane, reason=reason)
+
+
+def _quoted(text: str, firing: combo.Firing) -> bool:
+    """Whether any cue of a firing is inside a quotation."""
+    return any(context.is_quoted(text, start) for start, _ in firing.spans)
 
 
 def _urgency(match: Match) -> int:
+    """0 for the crisis lane, up to 3 for green: lower is more urgent."""
     return LANES.index(match.lane)
 
 
@@ -229,72 +350,23 @@ def _settled(previous: Match | None, rule: Rule) -> bool:
     return previous is not None and previous.lane == rule.lane
 
 
-def _compile_group(rules: list[Rule]) -> list[_Scanner]:
-    """Compile one group: phrases and `\\b`-led regexes share one scan, other regexes scan alone."""
-    phrases: dict[str, Rule] = {}
-    loose: dict[str, Rule] = {}
-    branches: list[str] = []
-    groups: dict[str, Rule] = {}
-    scanners: list[_Scanner] = []
-    for index, rule in enumerate(rules):
-        if rule.kind == "phrase":
-            phrase = text_tools.normalise(rule.pattern).strip()
-            bucket = phrases if text_tools.starts_with_word(phrase) else loose
-            bucket.setdefault(phrase, rule)
-        elif _can_share(rule.pattern):
-            groups[f"r{index}"] = rule
-            branches.append(f"(?P<r{index}>{rule.pattern[2:]})")
-        else:
-            scanners.append(_Scanner(re.compile(rule.pattern, re.MULTILINE), solo=rule))
-    if phrases:
-        branches.insert(0, f"(?P<phrase>{text_tools.phrases_pattern(phrases)})")
-    if branches:
-        regex = re.compile(r"\b(?:" + "|".join(branches) + ")", re.MULTILINE)
-        scanners.append(_Scanner(regex, _by_canonical(phrases), groups))
-    if loose:
-        regex = re.compile(f"(?P<phrase>{text_tools.phrases_pattern(loose)})", re.MULTILINE)
-        scanners.append(_Scanner(regex, _by_canonical(loose)))
-    return scanners
+def _judge(rule: Rule, text: str, start: int, end: int, cues: list[combo.Span] | None = None
+           ) -> Match | None:  # fmt: skip
+    """Turn a hit into a Match, reading crisis and self-harm hits in their context.
 
-
-def _can_share(pattern: str) -> bool:
-    """Whether a regex can join its group's scan: led by `\\b`, one branch, no group references.
-
-    Joining means losing the leading `\\b` to a shared one (which is why it must lead every
-    branch) and living inside a bigger pattern, where backreferences and named groups clash.
+    For a combo, `cues` are the spans of its cues (see `screening_context.reading`).
     """
-    return (
-        pattern.startswith(r"\b")
-        and not text_tools.has_top_level_alternation(pattern)
-        and "(?P" not in pattern
-        and not re.search(r"\\[1-9]|\(\?\(", pattern)
-    )
-
-
-def _by_canonical(phrases: dict[str, Rule]) -> dict[str, Rule]:
-    """Map each phrase's spelling-free form to its rule; the first rule wins a tie."""
-    table: dict[str, Rule] = {}
-    for phrase, rule in phrases.items():
-        table.setdefault(text_tools.canonical(phrase), rule)
-    return table
-
-
-def _judge(rule: Rule, text: str, start: int, end: int) -> Match | None:
-    """Turn a hit into a Match, reading crisis and self-harm hits in their context."""
     matched = _trim(text[start:end])
     if rule.category not in CONTEXT_CATEGORIES:
         return _match(rule, matched, rule.category, rule.lane, "")
-    if text_tools.is_quoted(text, start) or text_tools.is_figurative(text[end : end + 30]):
+    reading = context.reading(text, start, end, cues)
+    urgent = LANES.index(rule.lane) <= LANES.index("red")
+    if reading is None or (reading == "quoted" and not urgent):
         return None
-    begin, stop = text_tools.sentence_bounds(text, start, end)
-    before = text[begin:start]
-    if text_tools.is_negated(before):
-        return None
-    if text_tools.mentions_past(text[begin:stop]):
+    if reading == "history":
         lane = rule.lane if LANES.index(rule.lane) >= LANES.index("amber") else "amber"
         return _match(rule, matched, rule.category, lane, "history")
-    urgent = LANES.index(rule.lane) <= LANES.index("red")
-    if urgent and text_tools.is_about_someone_else(text[start:end], before):
+    if urgent and reading in ("quoted", "someone"):
         return _match(rule, matched, "crisis", "red", "worried about someone")
     return _match(rule, matched, rule.category, rule.lane, "")
 
