@@ -72,8 +72,13 @@ def bench_latency(count: int, workers: int) -> list[float]:
         upgrade(directory=str(ROOT / "migrations"))
         board_id, author_ids = _setup(db)
     procs = [
-        subprocess.Popen([sys.executable, "-m", "flask", "forum", "worker"], cwd=ROOT, env=env,
-                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+        subprocess.Popen(
+            [sys.executable, "-m", "flask", "forum", "worker"],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )  # fmt: skip
         for _ in range(workers)
     ]
     try:

@@ -166,6 +166,9 @@ def _context_matches(post: Post, revision: PostRevision) -> list[Match]:
     if db.session.scalar(mine.where(Post.id != post.id)) == 0:
         found.append(_context("context.first-post", "new_member", "green",
                               "new member: first post on Kindred"))  # fmt: skip
+    # Bursts and repeats count only posts of the same kind: a flag on an anonymous post
+    # that counted the member's named posts (or the reverse) would tie the two together.
+    mine = mine.where(Post.is_anonymous.is_(post.is_anonymous))
     since = post.created_at - BURST_WINDOW
     if (db.session.scalar(mine.where(Post.created_at >= since)) or 0) >= BURST_POSTS:
         found.append(_context("context.burst", "spam", "amber",
