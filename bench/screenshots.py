@@ -46,7 +46,7 @@ REPLY_BODY = """\
 That isn't small at all, well done. Writing a few lines first helps me too.
 
 Another thing that works for me: I remind myself I'm allowed to say "can I call you back?" \
-and hang up. Knowing there's a way out makes it easier to stay on the line. Thank you for \
+and hang up. Knowing I can end the call makes it easier to stay on it. Thank you for \
 sharing this, it's encouraging to read."""
 
 
