@@ -21,7 +21,7 @@ def init_templating(app: Flask) -> None:
     """Register filters and globals used by every template."""
     app.jinja_env.filters["html"] = _stored_html
     app.jinja_env.filters["ago"] = ago
-    app.jinja_env.filters["isodate"] = lambda value: value.isoformat() if value else ""
+    app.jinja_env.filters["isodate"] = isodate
     app.jinja_env.globals["asset"] = asset_url
     app.jinja_env.globals["button_form"] = ButtonForm
     app.jinja_env.globals["quick_exit_url"] = lambda: current_app.config["FORUM_QUICK_EXIT_URL"]
@@ -51,6 +51,14 @@ def header_status() -> dict[str, Any]:
 def _stored_html(value: str) -> Markup:
     """HTML stored by the sanitiser at write time; the only route to unescaped output."""
     return trusted(value)
+
+
+def isodate(moment: datetime | None) -> str:
+    """A machine-readable time for <time datetime>, rounded down to the minute.
+
+    Exact seconds would let a reader line up an anonymous post with other activity.
+    """
+    return moment.replace(second=0, microsecond=0).isoformat() if moment else ""
 
 
 def ago(moment: datetime | None) -> str:

@@ -161,6 +161,9 @@ def check_version(item: ReviewItem, user: Any, version: int) -> None:
     """Refuse to act on a stale page or on an item another facilitator has claimed."""
     if item.version != version:
         raise ReviewConflict(STALE_PAGE)
+    if item.author_id is not None and item.author_id == user.id:
+        # Acting on (or claiming) one's own post would also show the others who wrote it.
+        raise ReviewConflict("This is your own post: another facilitator will handle it.")
     if claimed_by_other(item, user):
         name = item.claimed_by.pseudonym if item.claimed_by else "another facilitator"
         raise ReviewConflict(f"{name} is handling this item right now (claimed).")
