@@ -31,8 +31,8 @@ def init_templating(app: Flask) -> None:
 def header_status() -> dict[str, Any]:
     """What the header shows: unread notifications, queue counts, the out-of-hours banner.
 
-    A bounded, data-size-independent number of queries: one or two for members, three for
-    facilitators, and a cached setting.
+    A bounded, data-size-independent number of queries: two for members and admins, three
+    for facilitators, and a setting cached per process.
     """
     from forum.moderation import hours, queue
     from forum.notifications.services import unread_count
@@ -43,8 +43,9 @@ def header_status() -> dict[str, Any]:
         status["back_at"] = hours.next_opening(facilitated)
     if current_user.is_authenticated:
         status["unread"] = unread_count(current_user.id)
-        if queue.is_reviewer(current_user):
-            status["lanes"] = queue.lane_counts(current_user)
+        boards = queue.reviewable_board_ids(current_user)  # one lookup for both questions
+        if boards is None or boards:
+            status["lanes"] = queue.lane_counts(current_user, boards)
     return status
 
 

@@ -218,10 +218,21 @@ def end_all_login_sessions(user: User) -> None:
     db.session.execute(delete(LoginSession).where(LoginSession.user_id == user.id))
 
 
+def confirm_password(
+    user: User, password: str, message: str = "Your password is not right."
+) -> None:
+    """Raise WrongPassword unless `password` is the member's current password.
+
+    Asked again before anything sensitive: new recovery codes, a new password, an export,
+    a deletion, a pseudonym change.
+    """
+    if not check_password_hash(user.password_hash, password):
+        raise WrongPassword(message)
+
+
 def change_password(user: User, current: str, new: str) -> None:
     """Change the password (the current one is required) and end every other session."""
-    if not check_password_hash(user.password_hash, current):
-        raise WrongPassword("Your current password is not right.")
+    confirm_password(user, current, "Your current password is not right.")
     check_password_rules(new, user.pseudonym)
     _set_password(user, new)
     end_other_login_sessions(user)
@@ -253,8 +264,7 @@ def reset_password_with_code(pseudonym: str, code: str, new: str) -> User:
 
 def delete_account(user: User, password: str) -> None:
     """Delete the account and its sessions and codes; posts stay as "former member"."""
-    if not check_password_hash(user.password_hash, password):
-        raise WrongPassword("Your password is not right.")
+    confirm_password(user, password)
     db.session.delete(user)
     db.session.flush()
 

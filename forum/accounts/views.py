@@ -146,9 +146,9 @@ def regenerate_codes():
     form = PasswordConfirmForm(prefix="codes")
     if form.validate_on_submit():
         try:
-            services.authenticate(current_user.pseudonym, form.password.data)
-        except services.LoginFailed:
-            form.password.errors.append("Your password is not right.")
+            services.confirm_password(current_user, form.password.data)
+        except services.WrongPassword as error:
+            form.password.errors.append(str(error))
         else:
             codes = services.issue_recovery_codes(current_user)
             db.session.commit()

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from forum.accounts.models import User
 from forum.boards.models import Board, BoardFacilitator
+from forum.db import enqueue_after_commit
 from forum.extensions import db
 from forum.security.sanitize import render_markdown
 from forum.security.text import normalise_text
@@ -88,6 +89,17 @@ def seed_demo_boards() -> int:
     for position, fields in enumerate(DEMO_BOARDS, start=1):
         create_board(position=position, **fields)
     return len(DEMO_BOARDS)
+
+
+def schedule_board_recount(board_id: int) -> None:
+    """Recompute the board's cached counters in the background once this transaction commits.
+
+    The job lives in the posts domain (it counts posts); it is named by path so that every
+    domain, whatever its place in the dependency order, schedules it the same way.
+    """
+    enqueue_after_commit(
+        "forum.posts.jobs.recount_board", board_id, job_id=f"recount-board-{board_id}"
+    )
 
 
 def is_facilitator(user: Any, board_id: int) -> bool:

@@ -9,8 +9,7 @@ from typing import Any
 from sqlalchemy import select, update
 
 from forum.boards.models import Board
-from forum.boards.services import is_facilitator
-from forum.db import enqueue_after_commit
+from forum.boards.services import is_facilitator, schedule_board_recount
 from forum.extensions import db
 from forum.moderation.log import append_log
 from forum.moderation.models import Flag, ReviewItem
@@ -157,8 +156,8 @@ def thread_action(item: ReviewItem, actor: Any, version: int, action: str, board
             raise ActionRefused("You can only move a thread to a board you facilitate.")
         old_board, thread.board_id = thread.board_id, board.id
         item.board_id = board.id
-        _schedule_recount(old_board)
-        _schedule_recount(board.id)
+        schedule_board_recount(old_board)
+        schedule_board_recount(board.id)
     else:
         raise ActionRefused("Unknown thread action.")
     item.touch()
@@ -193,11 +192,4 @@ def reach_out(item: ReviewItem, actor: Any, version: int, message: str) -> None:
 
 
 def _recount(post: Post) -> None:
-    _schedule_recount(post.thread.board_id)
-
-
-def _schedule_recount(board_id: int) -> None:
-    # Named by path: moderation sits below posts and must not import its modules.
-    enqueue_after_commit(
-        "forum.posts.jobs.recount_board", board_id, job_id=f"recount-board-{board_id}"
-    )
+    schedule_board_recount(post.thread.board_id)

@@ -15,6 +15,7 @@ from sqlalchemy import func, select, update
 
 from forum.accounts.models import User
 from forum.boards.models import Board
+from forum.boards.services import schedule_board_recount
 from forum.db import enqueue_after_commit, utcnow
 from forum.extensions import db, get_jobs
 from forum.moderation import hours
@@ -199,9 +200,7 @@ def _record(post: Post, revision: PostRevision, matches: list[Match]) -> None:
     must_hold = any(m.action == "hold" for m in matches) or (lane == "red" and out_of_hours)
     if must_hold and post.state == "visible":
         post.hold()
-        board_id = post.thread.board_id  # the board's counters must drop the held post
-        enqueue_after_commit("forum.posts.jobs.recount_board", board_id,
-                             job_id=f"recount-board-{board_id}")  # fmt: skip
+        schedule_board_recount(post.thread.board_id)  # the counters must drop the held post
         if post.author_id is not None:
             notify(post.author_id, "post_held",
                    "Your post is waiting for a facilitator before others can see it. "

@@ -91,8 +91,13 @@ def is_reviewer(user: Any) -> bool:
     return user.is_admin or bool(reviewable_board_ids(user))
 
 
-def _scoped(query: Any, user: Any) -> Any:
-    boards = reviewable_board_ids(user)
+_EVERY_BOARD = object()
+
+
+def _scoped(query: Any, user: Any, boards: Any = _EVERY_BOARD) -> Any:
+    """Limit a query to the member's boards (`boards` when the caller already knows them)."""
+    if boards is _EVERY_BOARD:
+        boards = reviewable_board_ids(user)
     return query if boards is None else query.where(ReviewItem.board_id.in_(boards))
 
 
@@ -119,10 +124,10 @@ def list_queue(
     )
 
 
-def lane_counts(user: Any) -> dict[str, int]:
+def lane_counts(user: Any, boards: Any = _EVERY_BOARD) -> dict[str, int]:
     """How many open items wait in each lane, for the header and the queue tabs."""
     query = _scoped(
-        select(ReviewItem.lane, func.count()).where(ReviewItem.state == "open"), user
+        select(ReviewItem.lane, func.count()).where(ReviewItem.state == "open"), user, boards
     ).group_by(ReviewItem.lane)
     counts = dict.fromkeys(LANE_RANK, 0)
     counts.update({lane: n for lane, n in db.session.execute(query)})

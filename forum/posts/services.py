@@ -10,8 +10,8 @@ from sqlalchemy.orm import joinedload
 
 from forum.accounts.models import User
 from forum.boards.models import Board
-from forum.boards.services import is_facilitator
-from forum.db import enqueue_after_commit, utcnow
+from forum.boards.services import is_facilitator, schedule_board_recount
+from forum.db import utcnow
 from forum.extensions import db
 from forum.moderation.pipeline import PostBlocked, Precheck, precheck_text, register_revision
 from forum.posts.anonymity import alias_for, choose_anonymity
@@ -293,13 +293,6 @@ def post_revisions(post: Post) -> list[PostRevision]:
             .order_by(PostRevision.number.desc())
         )
     )
-
-
-def schedule_board_recount(board_id: int) -> None:
-    """Recompute the board's counters in the background once this transaction commits."""
-    from forum.posts.jobs import recount_board
-
-    enqueue_after_commit(recount_board, board_id, job_id=f"recount-board-{board_id}")
 
 
 def recount_board(board_id: int) -> Board | None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
@@ -167,7 +169,7 @@ def edit(post_id: int):
 
 
 def _edit_defaults(post):  # type: ignore[no-untyped-def]
-    return type("Defaults", (), {"title": post.thread.title, "body": post.body_source})
+    return SimpleNamespace(title=post.thread.title, body=post.body_source)
 
 
 @bp.post("/p/<int:post_id>/withdraw")

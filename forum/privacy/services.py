@@ -13,12 +13,12 @@ from typing import Any
 
 from sqlalchemy import Select, delete, exists, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
-from werkzeug.security import check_password_hash
 
 from forum.accounts.models import User
 from forum.accounts.pseudonyms import PseudonymInvalid, normalise_pseudonym
-from forum.accounts.services import PseudonymTaken, WrongPassword
-from forum.db import enqueue_after_commit, utcnow
+from forum.accounts.services import PseudonymTaken, WrongPassword, confirm_password
+from forum.boards.services import schedule_board_recount
+from forum.db import utcnow
 from forum.extensions import db
 from forum.moderation.models import Flag, ReviewItem
 from forum.posts.models import Post, PostRevision, Thread
@@ -30,6 +30,7 @@ __all__ = [
     "PseudonymInvalid",
     "PseudonymTaken",
     "WrongPassword",
+    "confirm_password",
 ]
 
 PSEUDONYM_CHANGE_INTERVAL = timedelta(days=30)
@@ -60,12 +61,6 @@ class BreakInvalid(ValueError):
 def format_day(moment: datetime) -> str:
     """A date in words, such as "5 March 2027" (UTC)."""
     return f"{moment.astimezone(UTC):%-d %B %Y}"
-
-
-def confirm_password(user: User, password: str) -> None:
-    """Raise WrongPassword unless `password` is the member's current password."""
-    if not check_password_hash(user.password_hash, password):
-        raise WrongPassword("Your password is not right.")
 
 
 # Pseudonym changes
@@ -194,9 +189,7 @@ def remove_posts_of(user_id: int) -> None:
     execute_bulk(delete(Post).where(Post.author_id == user_id, Post.number != 1))
     _refresh_last_activity(board_ids)
     for board_id in board_ids:
-        enqueue_after_commit(
-            "forum.posts.jobs.recount_board", board_id, job_id=f"recount-board-{board_id}"
-        )
+        schedule_board_recount(board_id)
 
 
 def _boards_with_posts_of(user_id: int) -> list[int]:
