@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import select, update
 
+from forum import events
 from forum.boards.models import Board
 from forum.boards.services import is_facilitator, schedule_board_recount
 from forum.extensions import db
@@ -71,6 +72,7 @@ def approve(item: ReviewItem, actor: Any, version: int, reason: str = "") -> Non
         _tell_author(
             item, "post_approved", "A facilitator approved your post; everyone can see it now."
         )
+        events.post_published.send(post)
     item.resolve(actor.id, "approved")
     _log(item, actor, "approve", reason)
     _tell_reporters(item)
@@ -92,7 +94,10 @@ def restore(item: ReviewItem, actor: Any, version: int, reason: str = "") -> Non
     """Make a hidden or held post visible again."""
     check_version(item, actor, version)
     post = _post(item)
+    was_held = post.state == "held"
     post.publish()
+    if was_held:
+        events.post_published.send(post)
     if item.state == "open":
         item.resolve(actor.id, "restored")
     else:

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import joinedload
 
+from forum import events
 from forum.accounts.models import User
 from forum.boards.models import Board
 from forum.boards.services import is_facilitator, schedule_board_recount
@@ -106,6 +107,7 @@ def create_thread(
     thread.first_post = _add_post(thread, author, body, title=title, now=now, anonymous=anonymous)
     thread.anon_alias = thread.first_post.anon_alias
     thread.precheck = precheck
+    events.post_created.send(thread.first_post)
     return thread
 
 
@@ -125,6 +127,7 @@ def create_reply(
     anonymous = choose_anonymity(thread.board.anonymous_policy, anonymous)
     post = _add_post(thread, author, body, title=None, now=utcnow(), anonymous=anonymous)
     post.precheck = precheck
+    events.post_created.send(post)
     return post
 
 
