@@ -17,7 +17,7 @@ from flask_wtf import CSRFProtect
 from redis import Redis
 from redis.exceptions import RedisError
 from rq import Queue, Retry
-from rq.job import JobStatus
+from rq.job import Job, JobStatus
 
 from forum.db import metadata
 
@@ -72,6 +72,21 @@ class JobQueue:
             log.warning("could not enqueue job %s: Redis unavailable", job_id)
             return False
         return True
+
+    def missing(self, job_ids: list[str]) -> set[str] | None:
+        """The ids among `job_ids` that Redis holds no job for; None when Redis is unreachable.
+
+        A Redis restarted without its data loses every queued job at once: the sweeper asks
+        this to re-enqueue them at its next pass rather than after the queued timeout.
+        """
+        try:
+            pipe = self.redis.pipeline(transaction=False)
+            for job_id in job_ids:
+                pipe.exists(Job.key_for(job_id))
+            found = pipe.execute()
+        except RedisError:
+            return None
+        return {job_id for job_id, there in zip(job_ids, found, strict=True) if not there}
 
     def _already_waiting(self, job_id: str) -> bool:
         """A job with this id that has not started yet will see the new data anyway.

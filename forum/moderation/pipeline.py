@@ -31,6 +31,7 @@ log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
 PENDING_GRACE = timedelta(seconds=30)
 QUEUED_TIMEOUT = timedelta(minutes=2)
+LOST_GRACE = timedelta(seconds=15)  # a queued revision whose job Redis no longer holds
 BURST_WINDOW, BURST_POSTS = timedelta(minutes=10), 6
 REPEAT_WINDOW = timedelta(hours=24)
 
@@ -230,7 +231,7 @@ def sweep(now: datetime | None = None, limit: int = 500) -> SweepReport:
         .limit(limit)
     )
     requeued = failed = 0
-    for screening in db.session.scalars(stuck).all():
+    for screening in db.session.scalars(stuck).all() + _lost(now, limit):
         if screening.attempts >= MAX_ATTEMPTS:
             _give_up(screening)
             failed += 1
@@ -239,6 +240,24 @@ def sweep(now: datetime | None = None, limit: int = 500) -> SweepReport:
             requeued += 1
     db.session.commit()
     return SweepReport(requeued, failed)
+
+
+def _lost(now: datetime, limit: int) -> list[Screening]:
+    """Queued revisions, past a short grace, whose job Redis no longer has (it restarted empty)."""
+    queued = db.session.scalars(
+        select(Screening)
+        .where(
+            Screening.state == "queued",
+            Screening.updated_at < now - LOST_GRACE,
+            Screening.updated_at >= now - QUEUED_TIMEOUT,  # older ones are swept anyway
+        )
+        .order_by(Screening.updated_at)
+        .limit(limit)
+    ).all()
+    if not queued:
+        return []
+    missing = get_jobs().missing([f"screen-{s.revision_id}" for s in queued])
+    return [s for s in queued if missing and f"screen-{s.revision_id}" in missing]
 
 
 def _claim_for_requeue(screening: Screening, now: datetime) -> bool:

@@ -238,6 +238,37 @@ def test_sweeper_requeues_only_revisions_past_their_grace(board, run_worker):
     assert screening_of(revisions_of(latest_post())[0].id).state == "done"
 
 
+def _requeued_by_a_sweep(board) -> tuple[int, object]:  # type: ignore[no-untyped-def]
+    """A revision the sweeper re-enqueued (state "queued"), and the moment it did so."""
+    make_thread(board, UserFactory(), "Queued", "Re-enqueued by the sweeper.")
+    revision = revisions_of(latest_post())[0]
+    moment = utcnow() + LATER
+    get_jobs().redis.flushdb()
+    assert pipeline.sweep(now=moment).requeued == 1
+    assert screening_of(revision.id).state == "queued"
+    return revision.id, moment
+
+
+def test_queued_revision_whose_job_redis_lost_is_requeued_after_a_short_grace(board, run_worker):
+    revision_id, moment = _requeued_by_a_sweep(board)
+    get_jobs().redis.flushdb()  # Redis restarted without its data
+
+    report = pipeline.sweep(now=moment + pipeline.LOST_GRACE + timedelta(seconds=1))
+
+    assert report.requeued == 1  # not at the queued timeout, minutes later
+    assert run_worker()
+    assert screening_of(revision_id).state == "done"
+
+
+def test_queued_revision_whose_job_is_still_in_redis_waits_for_the_timeout(board):
+    _revision_id, moment = _requeued_by_a_sweep(board)
+
+    report = pipeline.sweep(now=moment + pipeline.LOST_GRACE + timedelta(seconds=1))
+
+    assert report.requeued == 0
+    assert get_jobs().queue.count == 1
+
+
 def test_two_sweeps_at_once_enqueue_a_stuck_revision_once(app, board):
     member = UserFactory()
     make_thread(board, member, "Stuck", "Lost by Redis.")
