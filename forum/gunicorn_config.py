@@ -15,3 +15,15 @@ errorlog = "-"
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 # Several Kindred instances may share a host; the control socket would collide.
 control_socket_disable = True
+
+
+def post_worker_init(worker):  # type: ignore[no-untyped-def]
+    """Compile the screening rules as each web process starts, not on its first post."""
+    from forum.extensions import db
+    from forum.worker import warm_caches
+
+    with worker.wsgi.app_context():
+        try:
+            warm_caches()
+        finally:
+            db.session.remove()

@@ -6,9 +6,11 @@ import logging
 import os
 import signal
 import threading
+import time
 from typing import Any
 
 from flask import Flask
+from redis.exceptions import RedisError
 from rq import Worker
 
 from forum.extensions import db, get_jobs
@@ -36,6 +38,22 @@ class AppWorker(Worker):
         finally:
             signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
+    def execute_job(self, job: Any, queue: Any) -> Any:
+        """Run the job in a forked work horse, then compile the screening rules here.
+
+        Each work horse inherits this process's memory: with the rule set cached here
+        after the first job (and again after admins change a rule), a screening job costs
+        milliseconds instead of the seconds a fresh compile takes.
+        """
+        try:
+            return super().execute_job(job, queue)
+        finally:
+            with self.app.app_context():
+                try:
+                    warm_caches()
+                finally:
+                    db.session.remove()
+
     def perform_job(self, job: Any, queue: Any, execution: Any) -> bool:
         with self.app.app_context():
             if os.getpid() != self._parent_pid:
@@ -47,6 +65,13 @@ class AppWorker(Worker):
                 db.session.remove()
 
 
+def warm_caches() -> None:
+    """Build the per-process caches that requests and jobs would otherwise build on first use."""
+    from forum.moderation.rules import current_ruleset
+
+    current_ruleset()
+
+
 def make_worker(app: Flask) -> AppWorker:
     """A worker on the app's queue and Redis connection."""
     with app.app_context():
@@ -55,7 +80,47 @@ def make_worker(app: Flask) -> AppWorker:
 
 
 log = logging.getLogger(__name__)
-SWEEP_INTERVAL_SECONDS = 30.0
+SWEEP_INTERVAL_SECONDS = 10.0
+REDIS_RETRY_SECONDS = (1, 2, 5, 10)
+
+
+def run_worker(app: Flask, *, burst: bool = False) -> None:
+    """Work jobs until asked to stop, starting a new rq worker whenever Redis dropped the last.
+
+    rq's worker quits when Redis goes away under a running job; Redis is a best-effort
+    transport here, so wait for it to answer again and carry on, as a supervisor would.
+    """
+    attempt = 0
+    while True:
+        worker = make_worker(app)
+        try:
+            worker.work(burst=burst, with_scheduler=not burst, logging_level="INFO")
+        except RedisError:  # its clean-up after a lost job needs the Redis that is gone
+            log.warning("the rq worker lost Redis", exc_info=True)
+        if burst or worker._shutdown_requested_date is not None:  # noqa: SLF001 (set on SIGINT/SIGTERM)
+            return
+        log.warning("the rq worker stopped without being asked (Redis unreachable?); restarting")
+        _wait_for_redis(app, REDIS_RETRY_SECONDS[min(attempt, len(REDIS_RETRY_SECONDS) - 1)])
+        attempt += 1
+
+
+def _wait_for_redis(app: Flask, pause: float) -> None:
+    """Sleep until Redis answers a ping; SIGINT or SIGTERM meanwhile just ends the process."""
+    for stop in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(stop, _exit_now)  # the stopped rq worker's handlers would need Redis
+    with app.app_context():
+        redis = get_jobs().redis
+    while True:
+        time.sleep(pause)
+        try:
+            redis.ping()
+            return
+        except RedisError:
+            log.warning("Redis still unreachable; retrying in %s s", pause)
+
+
+def _exit_now(signum: int, _frame: Any) -> None:
+    raise SystemExit(0)
 
 
 def start_sweeper(app: Flask, interval: float = SWEEP_INTERVAL_SECONDS) -> threading.Event:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 import click
 from flask import current_app
 from flask.cli import AppGroup
@@ -11,13 +13,24 @@ def register(group: AppGroup) -> None:
     group.add_command(worker)
 
 
-@click.command("worker")
+@click.command("worker", short_help="Run a background job worker.")
 @click.option("--burst", is_flag=True, help="Process the jobs already queued, then exit.")
 def worker(burst: bool) -> None:
     """Run an rq worker (with the rq scheduler) and the screening sweeper beside it."""
-    from forum.worker import make_worker, start_sweeper
+    from forum.worker import run_worker, start_sweeper
 
     app = current_app._get_current_object()  # type: ignore[attr-defined]
+    _log_to_stderr()
     if not burst:
         start_sweeper(app)
-    make_worker(app).work(burst=burst, with_scheduler=not burst, logging_level="INFO")
+    run_worker(app, burst=burst)
+
+
+def _log_to_stderr() -> None:
+    """Show the sweeper's and the restart loop's messages beside rq's own."""
+    logger = logging.getLogger("forum")
+    if not logger.handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(asctime)s %(name)s: %(message)s", "%H:%M:%S"))
+        logger.addHandler(handler)
+        logger.setLevel(logging.INFO)

@@ -31,7 +31,7 @@ log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
 PENDING_GRACE = timedelta(seconds=30)
 QUEUED_TIMEOUT = timedelta(minutes=2)
-LOST_GRACE = timedelta(seconds=15)  # a queued revision whose job Redis no longer holds
+LOST_GRACE = timedelta(seconds=10)  # a waiting revision whose job Redis does not hold
 BURST_WINDOW, BURST_POSTS = timedelta(minutes=10), 6
 REPEAT_WINDOW = timedelta(hours=24)
 
@@ -231,7 +231,10 @@ def sweep(now: datetime | None = None, limit: int = 500) -> SweepReport:
         .limit(limit)
     )
     requeued = failed = 0
-    for screening in db.session.scalars(stuck).all() + _lost(now, limit):
+    found = db.session.scalars(stuck).all()
+    seen = {screening.revision_id for screening in found}
+    found += [screening for screening in _lost(now, limit) if screening.revision_id not in seen]
+    for screening in found:
         if screening.attempts >= MAX_ATTEMPTS:
             _give_up(screening)
             failed += 1
@@ -243,11 +246,15 @@ def sweep(now: datetime | None = None, limit: int = 500) -> SweepReport:
 
 
 def _lost(now: datetime, limit: int) -> list[Screening]:
-    """Queued revisions, past a short grace, whose job Redis no longer has (it restarted empty)."""
+    """Revisions waiting past a short grace whose job Redis does not hold.
+
+    Their enqueue failed (Redis was down) or Redis restarted without its data: re-enqueue
+    them at once rather than after the pending grace or the queued timeout.
+    """
     queued = db.session.scalars(
         select(Screening)
         .where(
-            Screening.state == "queued",
+            Screening.state.in_(("pending", "queued")),
             Screening.updated_at < now - LOST_GRACE,
             Screening.updated_at >= now - QUEUED_TIMEOUT,  # older ones are swept anyway
         )

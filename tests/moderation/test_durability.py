@@ -17,7 +17,7 @@ from forum.extensions import db, get_jobs
 from forum.moderation import pipeline
 from forum.moderation.health import queue_health
 from forum.moderation.models import Flag
-from forum.worker import make_worker
+from forum.worker import make_worker, warm_caches
 from tests.factories import BoardFactory, UserFactory, make_reply, make_thread
 from tests.moderation.helpers_pipeline import (
     CRISIS_TEXT,
@@ -58,6 +58,8 @@ def test_posting_while_redis_is_down_succeeds_fast_and_the_sweeper_catches_up(ap
     other = build_app_like(app, REDIS_URL=redis_server.url)
     try:
         browser = logged_in(other, member)
+        with other.app_context():
+            warm_caches()  # as a web process does at start: the compile is not what is timed
         redis_server.kill()
 
         started = time.monotonic()
@@ -258,6 +260,18 @@ def test_queued_revision_whose_job_redis_lost_is_requeued_after_a_short_grace(bo
     assert report.requeued == 1  # not at the queued timeout, minutes later
     assert run_worker()
     assert screening_of(revision_id).state == "done"
+
+
+def test_pending_revision_whose_enqueue_was_lost_is_requeued_after_a_short_grace(board, run_worker):
+    make_thread(board, UserFactory(), "Pending", "Posted while Redis was away.")
+    revision = revisions_of(latest_post())[0]
+    get_jobs().redis.flushdb()  # the enqueue after commit never reached Redis
+
+    report = pipeline.sweep(now=utcnow() + pipeline.LOST_GRACE + timedelta(seconds=1))
+
+    assert report.requeued == 1  # not after the 30-second pending grace
+    assert run_worker()
+    assert screening_of(revision.id).state == "done"
 
 
 def test_queued_revision_whose_job_is_still_in_redis_waits_for_the_timeout(board):
