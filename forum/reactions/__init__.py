@@ -1,0 +1,1 @@
+"""Empathy reactions: "I hear you", "Me too", "Sending strength", "This helped"."""
