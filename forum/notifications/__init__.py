@@ -1,1 +1,1 @@
-"""In-app notifications: what members are told (moderation outcomes, facilitator messages)."""
+"""In-app notifications, following threads and boards, unread tracking, and preferences."""
