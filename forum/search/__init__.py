@@ -1,0 +1,1 @@
+"""Full-text search over the thread titles and posts a member may read."""
