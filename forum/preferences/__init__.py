@@ -1,0 +1,1 @@
+"""Member preferences: muted content-warning themes and words."""
