@@ -6,13 +6,24 @@ import json
 import sys
 from dataclasses import asdict
 from datetime import datetime
-from typing import Any
 
 import click
 from flask.cli import AppGroup
 
+from forum.cli.common import (
+    SINCE,
+    board,
+    confirm,
+    emit_json,
+    fail,
+    json_option,
+    plural,
+    progress,
+    when,
+    yes_option,
+)
 from forum.extensions import db
-from forum.moderation import evaluation, health, hours, log, pipeline, rules
+from forum.moderation import evaluation, health, hours, log, pipeline, rescan, rules
 from forum.moderation.screening import RuleError
 
 
@@ -21,42 +32,74 @@ def register(group: AppGroup) -> None:
     group.add_command(log_group)
 
 
-@click.group("moderation")
+@click.group("moderation", short_help="Screening, queue health and rules.")
 def moderation() -> None:
     """Screening, the review queue's health, and the screening rules."""
 
 
-@moderation.command("sweep")
-def sweep() -> None:
+@moderation.command("sweep", short_help="Re-enqueue screening that Redis lost.")
+@json_option
+def sweep(as_json: bool) -> None:
     """Re-enqueue revisions whose screening Redis lost; fail those past their attempts."""
     report = pipeline.sweep()
+    if as_json:
+        emit_json({"requeued": report.requeued, "failed": report.failed})
+        return
     click.echo(f"Re-enqueued {report.requeued}; marked {report.failed} as needing manual review.")
 
 
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, datetime):
-        return value.isoformat()
-    if isinstance(value, dict):
-        return {k: _jsonable(v) for k, v in value.items()}
-    return value
+@moderation.command("rescan", short_help="Screen existing posts again.")
+@click.option("--board", "slug", metavar="SLUG", help="Only posts on this board.")
+@click.option("--since", type=SINCE, help="Only posts written or edited since DATE (or 7d).")
+@click.option("--now", "at_once", is_flag=True,
+              help="Screen here and now instead of through the workers.")  # fmt: skip
+@json_option
+def rescan_command(slug: str | None, since: datetime | None, at_once: bool, as_json: bool) -> None:
+    """Screen existing posts again (after changing the rules): their current versions."""
+    where = board(slug) if slug else None
+    total = rescan.count_rescan(where, since)
+    report = rescan.RescanReport()
+    with progress(total, "Re-screening") as bar:
+        for batch in rescan.rescan_batches(where, since):
+            report.add(rescan.rescan_batch(batch, now=at_once))
+            db.session.commit()
+            bar.update(len(batch))
+    if as_json:
+        emit_json(asdict(report) | {"queued": not at_once})
+    elif at_once:
+        click.echo(
+            f"Screened {plural(report.screened, 'post')}; {plural(report.new_flags, 'new flag')}."
+        )
+    else:
+        click.echo(f"Queued {plural(report.revisions, 'post')} for screening by the workers.")
 
 
-@moderation.command("stats")
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@moderation.command("stats", short_help="Queue health.")
+@json_option
 def stats(as_json: bool) -> None:
     """Queue health: pending jobs, oldest unscreened revision, failed jobs, workers, lanes."""
     figures = health.queue_health()
-    data = _jsonable(asdict(figures)) | {"worker_alive": figures.worker_alive}
+    data = asdict(figures) | {"worker_alive": figures.worker_alive}
     if as_json:
-        click.echo(json.dumps(data, indent=2, sort_keys=True))
+        emit_json(data)
         return
     for key, value in data.items():
-        click.echo(f"{key:>20}: {value}")
+        if isinstance(value, dict):
+            shown = ", ".join(f"{lane} {_text(v)}" for lane, v in value.items())
+        else:
+            shown = _text(value)
+        click.echo(f"{key:>20}: {shown}")
 
 
-@moderation.command("evaluate")
+def _text(value: object) -> str:
+    if isinstance(value, datetime):
+        return when(value)
+    return "-" if value is None else str(value)
+
+
+@moderation.command("evaluate", short_help="Measure the rules on a labelled set.")
 @click.argument("source", type=click.File("r"))
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@json_option
 def evaluate(source, as_json: bool) -> None:  # type: ignore[no-untyped-def]
     """Screen each {"text", "lane"} line as a new post and print precision and recall."""
     try:
@@ -67,13 +110,12 @@ def evaluate(source, as_json: bool) -> None:  # type: ignore[no-untyped-def]
         raise click.ClickException("the file is not UTF-8 text") from None
     report = evaluation.evaluate(rules.current_ruleset(), examples)
     if as_json:
-        keys = ("per_lane", "confusion", "macro_f1")
-        click.echo(json.dumps({k: report[k] for k in keys}, indent=2))
+        emit_json({k: report[k] for k in ("per_lane", "confusion", "macro_f1")})
     else:
         click.echo(evaluation.format_report(report))
 
 
-@moderation.group("rules")
+@moderation.group("rules", short_help="Export, import or reset the rules.")
 def rules_group() -> None:
     """Export, import or reset the screening rules (phrases and patterns per category)."""
 
@@ -86,7 +128,7 @@ def rules_export(target) -> None:  # type: ignore[no-untyped-def]
     target.write("\n")
 
 
-@rules_group.command("import")
+@rules_group.command("import", short_help="Add or replace rules from JSON.")
 @click.argument("source", type=click.File("r"))
 def rules_import(source) -> None:  # type: ignore[no-untyped-def]
     """Add or replace rules from a JSON list; a rule with a shipped key replaces it."""
@@ -99,11 +141,10 @@ def rules_import(source) -> None:  # type: ignore[no-untyped-def]
 
 
 @rules_group.command("reset")
-@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@yes_option
 def rules_reset(yes: bool) -> None:
     """Drop every admin rule and go back to the shipped defaults."""
-    if not yes:
-        click.confirm("Drop every imported rule?", abort=True)
+    confirm("Drop every imported rule?", yes)
     count = rules.reset_rules()
     db.session.commit()
     click.echo(f"Dropped {count} rules; the shipped defaults apply.")
@@ -135,10 +176,43 @@ def log_group() -> None:
 
 
 @log_group.command("verify")
-def log_verify() -> None:
+@json_option
+def log_verify(as_json: bool) -> None:
     """Check every row's hash and link; exit 1 at the first broken row."""
     report = log.verify_chain()
+    if as_json:
+        emit_json(asdict(report))
+        sys.exit(0 if report.ok else 1)
     if not report.ok:
-        click.echo(f"Broken at row {report.first_bad_id} after {report.checked} good rows.")
-        sys.exit(1)
+        fail(f"Broken at row {report.first_bad_id} after {report.checked} good rows.")
     click.echo(f"OK: {report.checked} rows, chain intact.")
+
+
+@log_group.command("show", short_help="Show the latest action-log rows.")
+@click.option("--since", type=SINCE, help="Only rows since DATE (2026-11-24, or 7d, 12h).")
+@click.option("--action", help="Only rows of this action (e.g. hide, sanction_mute).")
+@click.option("--limit", default=100, show_default=True, help="The latest N rows (0: all).")
+@json_option
+def log_show(since: datetime | None, action: str | None, limit: int, as_json: bool) -> None:
+    """Show the latest action-log rows, oldest first: when, who acted, what, why.
+
+    Rows name the post and review item acted on, never the member they were about.
+    """
+    rows = log.log_entries(since, action, limit or None)
+    entries = [
+        {"id": r.id, "created_at": r.created_at, "actor": r.actor_label, "action": r.action,
+         "review_item_id": r.review_item_id, "post_id": r.post_id, "reason": r.reason,
+         "details": json.loads(r.details), "hash": r.hash}
+        for r in rows
+    ]  # fmt: skip
+    if as_json:
+        emit_json(entries)
+        return
+    if not entries:
+        click.echo("No log rows match.")
+    for e in entries:
+        words = [f"#{e['id']}", when(e["created_at"]), e["actor"], e["action"]]
+        words += [
+            f"{key.split('_')[0]} {e[key]}" for key in ("post_id", "review_item_id") if e[key]
+        ]
+        click.echo(" ".join(words) + (f": {e['reason']}" if e["reason"] else ""))

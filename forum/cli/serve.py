@@ -21,9 +21,9 @@ def register(group: AppGroup) -> None:
     group.add_command(serve)
 
 
-@click.command("serve")
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=5000, show_default=True)
+@click.command("serve", short_help="Run the whole forum (what `make run` runs).")
+@click.option("--host", default="127.0.0.1", show_default=True, help="The address to listen on.")
+@click.option("--port", default=5000, show_default=True, help="The port to listen on.")
 @click.option("--web-workers", default=2, show_default=True, help="gunicorn processes.")
 def serve(host: str, port: int, web_workers: int) -> None:
     """Run the whole forum: migrations, demo boards, gunicorn and an rq worker.

@@ -1,0 +1,1 @@
+"""Operations: site figures, configuration checks and backups, for admins and cron."""
