@@ -5,6 +5,8 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# The browser tests' Node tools (axe-core, vnu-jar), pinned in package-lock.json.
+NODE_STAMP := node_modules/.installed
 
 .PHONY: run test lint format screenshots clean
 
@@ -14,13 +16,22 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
+$(NODE_STAMP): package.json package-lock.json
+	npm ci
+	touch $(NODE_STAMP)
+
 ## Serve Kindred on http://127.0.0.1:5000 (gunicorn + worker + embedded Redis + SQLite).
 run: $(STAMP)
 	FLASK_APP=wsgi $(BIN)/flask forum serve
 
-## Run every test (SQLite + embedded Redis unless TEST_DATABASE_URL / REDIS_URL are set).
-test: $(STAMP)
+## Run every test (SQLite + embedded Redis unless TEST_DATABASE_URL / REDIS_URL are set),
+## the browser tests included (they need Debian's chromium and Java; see the README).
+test: $(STAMP) $(NODE_STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## README screenshots: desktop and phone, light and dark, into static/img/screenshots/.
+screenshots: $(STAMP)
+	$(BIN)/python bench/screenshots.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check forum tests bench
@@ -31,4 +42,4 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix forum tests bench
 
 clean:
-	rm -rf $(VENV) instance .pytest_cache
+	rm -rf $(VENV) instance .pytest_cache node_modules

@@ -1,9 +1,12 @@
 """README screenshots: run the whole forum, fill it through a real browser, capture pages.
 
-Run on demand: `.venv/bin/python bench/screenshots.py`. It starts `flask forum serve` in a
-temporary instance folder (SQLite and the embedded Redis, whatever REDIS_URL says), signs up
-two demo members in Debian's Chromium, posts a thread and a reply in the Anxiety board, saves
-static/img/screenshots/{home,thread,thread-phone}.png, and stops the forum with Ctrl-C.
+`make screenshots` runs this. It starts `flask forum serve` in a temporary instance folder
+(SQLite and the embedded Redis, whatever REDIS_URL says), creates an admin with
+`flask forum create-admin`, signs up three members in Debian's Chromium, posts two threads
+and replies in the Anxiety board (one reply flagged for review), and saves every page in
+PAGES at desktop (1280x900) and phone (390x844) sizes, in light and dark colour schemes, as
+static/img/screenshots/<page>-<desktop|phone>-<light|dark>.png. Then it stops the forum with
+Ctrl-C.
 """
 
 from __future__ import annotations
@@ -48,6 +51,19 @@ That isn't small at all, well done. Writing a few lines first helps me too.
 Another thing that works for me: I remind myself I'm allowed to say "can I call you back?" \
 and hang up. Knowing I can end the call makes it easier to stay on it. Thank you for \
 sharing this, it's encouraging to read."""
+OTHER_TITLE = "Breathing exercises that actually help?"
+OTHER_BODY = "I keep reading about box breathing. Has anyone found one that works for them?"
+# The shipped screening rules send this to the review queue (spam, amber lane).
+FLAGGED_BODY = "Phone anxiety gone in a week! Check out my shop for the course, link in bio."
+# (name, who looks, path; None for the demo thread). Every page at two sizes, two schemes.
+PAGES = [
+    ("home", "author", "/"),
+    ("board", "author", "/b/anxiety"),
+    ("thread", "author", None),
+    ("compose", "author", "/b/anxiety/new"),
+    ("queue", "admin", "/review"),
+    ("signup", "stranger", "/signup"),
+]
 
 
 def free_port() -> int:
@@ -56,11 +72,17 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_forum(instance: Path, port: int, log: Path) -> subprocess.Popen[bytes]:
-    """`flask forum serve` in its own process group, on the embedded Redis and SQLite."""
+def forum_env(instance: Path) -> dict[str, str]:
+    """This environment without settings that would point elsewhere, on `instance`."""
     drop = ("REDIS_URL", "DATABASE_URL", "SECRET_KEY", "FLASK_DEBUG")
     env = {k: v for k, v in os.environ.items() if k not in drop and not k.startswith("FORUM_")}
     env.update(FORUM_INSTANCE_PATH=str(instance), FLASK_APP="wsgi", PYTHONUNBUFFERED="1")
+    return env
+
+
+def start_forum(instance: Path, port: int, log: Path) -> subprocess.Popen[bytes]:
+    """`flask forum serve` in its own process group, on the embedded Redis and SQLite."""
+    env = forum_env(instance)
     cmd = [sys.executable, "-m", "flask", "forum", "serve", "--port", str(port)]
     with log.open("wb") as out:
         return subprocess.Popen(  # noqa: S603
@@ -111,54 +133,106 @@ def sign_up(browser: Browser, base: str, pseudonym: str) -> Page:
     return page
 
 
-def post_thread(page: Page) -> str:
+def create_admin(instance: Path, pseudonym: str) -> None:
+    """`flask forum create-admin`, the way an operator makes the first admin."""
+    env = forum_env(instance)
+    subprocess.run(  # noqa: S603
+        [sys.executable, "-m", "flask", "forum", "create-admin", pseudonym, "--password-stdin"],
+        cwd=REPO_ROOT, env=env, input=PASSWORD + "\n", text=True, check=True,
+        capture_output=True,
+    )  # fmt: skip
+
+
+def log_in(browser: Browser, base: str, pseudonym: str) -> Page:
+    context = browser.new_context(viewport=DESKTOP, color_scheme="light", base_url=base)
+    page = context.new_page()
+    page.goto("/login")
+    page.get_by_label("Pseudonym").fill(pseudonym)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(base + "/")
+    return page
+
+
+def post_thread(page: Page, title: str, body: str) -> str:
     page.goto("/b/anxiety/new")
-    page.get_by_label("Title").fill(THREAD_TITLE)
-    page.get_by_label("Your post").fill(THREAD_BODY)
+    page.get_by_label("Title").fill(title)
+    page.get_by_label("Your post").fill(body)
     page.get_by_role("button", name="Post thread").click()
     page.wait_for_url(re.compile(r"/t/\d+$"))
     return page.url
 
 
-def post_reply(page: Page, thread_url: str) -> None:
+def post_reply(page: Page, thread_url: str, body: str) -> None:
     page.goto(thread_url)
-    page.get_by_label("Your reply").fill(REPLY_BODY)
+    page.get_by_label("Your reply").fill(body)
     page.get_by_role("button", name="Post reply").click()
     page.wait_for_url(re.compile(r"/t/\d+\?page=1#p\d+$"))
 
 
-def wait_for_counts(page: Page, timeout: float = 30) -> None:
+def wait_for_counts(page: Page, threads: int, posts: int, timeout: float = 30) -> None:
     """Reload the home page until the worker has recounted the Anxiety board."""
     card = page.locator(".board-card", has_text="Anxiety").first
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         page.goto("/")
-        if "1 thread" in card.inner_text() and "2 posts" in card.inner_text():
+        text = card.inner_text()
+        if f"{threads} threads" in text and f"{posts} posts" in text:
             return
         time.sleep(0.3)
     raise RuntimeError("the board counters were not updated by the worker")
 
 
-def capture(base: str) -> list[Path]:
+def wait_for_queue(page: Page, timeout: float = 30) -> None:
+    """Reload the review queue until the worker has screened the flagged reply into it."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        page.goto("/review")
+        if page.locator("table.queue tbody tr").count():
+            return
+        time.sleep(0.3)
+    raise RuntimeError("the worker did not screen the flagged reply into the queue")
+
+
+def fill_forum(browser: Browser, base: str, instance: Path) -> tuple[dict[str, Page], str]:
+    """Members, a thread with replies (one flagged), an admin: a page per visitor, the thread."""
+    author, friend = sign_up(browser, base, "willow_path"), sign_up(browser, base, "tidepool")
+    other_url = post_thread(friend, OTHER_TITLE, OTHER_BODY)
+    post_reply(sign_up(browser, base, "brightside_deals"), other_url, FLAGGED_BODY)
+    thread_url = post_thread(author, THREAD_TITLE, THREAD_BODY)
+    post_reply(friend, thread_url, REPLY_BODY)
+    create_admin(instance, "harbour_light")
+    admin = log_in(browser, base, "harbour_light")
+    wait_for_counts(author, threads=2, posts=4)
+    wait_for_queue(admin)
+    stranger = browser.new_context(base_url=base).new_page()
+    return {"author": author, "admin": admin, "stranger": stranger}, thread_url
+
+
+def capture(base: str, instance: Path) -> list[Path]:
     OUT.mkdir(parents=True, exist_ok=True)
+    paths = []
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
-            author = sign_up(browser, base, "willow_path")
-            thread_url = post_thread(author)
-            post_reply(sign_up(browser, base, "tidepool"), thread_url)
-
-            wait_for_counts(author)
-            author.screenshot(path=OUT / "home.png")
-            author.goto(thread_url)
-            author.screenshot(path=OUT / "thread.png")
-
-            author.set_viewport_size(PHONE)
-            author.goto(thread_url)
-            author.screenshot(path=OUT / "thread-phone.png")
+            visitors, thread_url = fill_forum(browser, base, instance)
+            for name, viewer, path in PAGES:
+                state = visitors[viewer].context.storage_state()
+                for size, viewport in (("desktop", DESKTOP), ("phone", PHONE)):
+                    for scheme in ("light", "dark"):
+                        context = browser.new_context(
+                            viewport=viewport, color_scheme=scheme, base_url=base,
+                            storage_state=state, is_mobile=size == "phone",
+                        )  # fmt: skip
+                        page = context.new_page()
+                        page.goto(path or thread_url)
+                        out = OUT / f"{name}-{size}-{scheme}.png"
+                        page.screenshot(path=out)
+                        context.close()
+                        paths.append(out)
         finally:
             browser.close()
-    return [OUT / name for name in ("home.png", "thread.png", "thread-phone.png")]
+    return paths
 
 
 def main() -> None:
@@ -169,7 +243,7 @@ def main() -> None:
         process = start_forum(Path(tmp) / "instance", port, log)
         try:
             wait_until_up(process, base)
-            paths = capture(base)
+            paths = capture(base, Path(tmp) / "instance")
         except Exception:
             print(log.read_text(errors="replace"), file=sys.stderr)
             raise
