@@ -60,11 +60,13 @@ def _configure_proxy(app: Flask) -> None:
 def _init_extensions(app: Flask) -> None:
     from forum.accounts.services import load_user_from_token
     from forum.extensions import JobQueue, csrf, db, limiter, login_manager, migrate
+    from forum.search.schema import include_name
     from forum.security.headers import init_security
     from forum.templating import init_templating
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(REPO_ROOT / "migrations"))
+    # The search index's tables, columns and indexes are not models: autogenerate skips them.
+    migrate.init_app(app, db, directory=str(REPO_ROOT / "migrations"), include_name=include_name)
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"
     login_manager.login_message = "Please log in to read Kindred. It is a private community."
@@ -87,17 +89,28 @@ def _init_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from forum.accounts.views import bp as accounts_bp
     from forum.boards.views import bp as boards_bp
+    from forum.library.views import bp as library_bp
     from forum.moderation.review_views import bp as review_bp
     from forum.moderation.views import bp as moderation_bp
+    from forum.notifications.receivers import connect_events as connect_notifications
     from forum.notifications.views import bp as notifications_bp
     from forum.pages.views import bp as pages_bp
+    from forum.posts.unanswered import connect_events as connect_unanswered
     from forum.posts.views import bp as posts_bp
+    from forum.preferences.views import bp as preferences_bp
     from forum.privacy.views import bp as privacy_bp
+    from forum.reactions.views import bp as reactions_bp
+    from forum.search.views import bp as search_bp
 
     blueprints = (pages_bp, accounts_bp, boards_bp, posts_bp, moderation_bp, review_bp,
-                  notifications_bp, privacy_bp)  # fmt: skip
+                  notifications_bp, privacy_bp, search_bp)  # fmt: skip
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
+    app.register_blueprint(preferences_bp)
+    app.register_blueprint(library_bp)
+    app.register_blueprint(reactions_bp)
+    connect_unanswered()
+    connect_notifications()
 
 
 def _register_cli(app: Flask) -> None:

@@ -15,3 +15,6 @@ _signals = Namespace()
 post_created = _signals.signal("post-created")
 # A held post was approved by a facilitator and everyone can see it for the first time.
 post_published = _signals.signal("post-published")
+# A member viewed a page of a thread (keywords: `member`, `shown_up_to`, the highest post
+# number on the page). The view commits after rendering, so receivers may add and flush.
+thread_viewed = _signals.signal("thread-viewed")

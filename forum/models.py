@@ -2,6 +2,7 @@
 
 from forum.accounts.models import LoginSession, RecoveryCode, User
 from forum.boards.models import Board, BoardFacilitator
+from forum.library.models import LibraryEntry
 from forum.moderation.models import (
     ActionLog,
     BulkAction,
@@ -12,15 +13,29 @@ from forum.moderation.models import (
     Sanction,
     Screening,
 )
-from forum.notifications.models import Notification
+from forum.notifications.models import (
+    BoardFollow,
+    Notification,
+    NotificationPreference,
+    ThreadFollow,
+    ThreadRead,
+)
 from forum.pages.models import SitePage, SiteSetting
 from forum.posts.models import Post, PostRevision, Thread
+from forum.preferences.models import MuteList
+from forum.reactions.models import Reaction
 
 __all__ = [
     "ActionLog",
     "BulkAction",
     "Flag",
+    "LibraryEntry",
+    "MuteList",
+    "BoardFollow",
     "Notification",
+    "NotificationPreference",
+    "ThreadFollow",
+    "ThreadRead",
     "Reidentification",
     "ReviewItem",
     "RuleOverride",
@@ -33,6 +48,7 @@ __all__ = [
     "Post",
     "PostRevision",
     "RecoveryCode",
+    "Reaction",
     "SitePage",
     "Thread",
     "User",

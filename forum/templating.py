@@ -42,7 +42,8 @@ def header_status() -> dict[str, Any]:
     if hours.is_out_of_hours(facilitated):
         status["back_at"] = hours.next_opening(facilitated)
     if current_user.is_authenticated:
-        status["unread"] = unread_count(current_user.id)
+        # Paused during a break; counted up to 100 at most, shown as "99+".
+        status["unread"] = 0 if current_user.is_on_break() else unread_count(current_user.id)
         boards = queue.reviewable_board_ids(current_user)  # one lookup for both questions
         if boards is None or boards:
             status["lanes"] = queue.lane_counts(current_user, boards)
@@ -81,6 +82,15 @@ def ago(moment: datetime | None) -> str:
 @cache
 def _fingerprint(path: Path, mtime: float) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()[:10]
+
+
+def asset_version(filename: str) -> str | None:
+    """The content hash of a file in static/, or None if there is no such file."""
+    path = Path(current_app.static_folder or "") / filename
+    try:
+        return _fingerprint(path, path.stat().st_mtime)
+    except (FileNotFoundError, NotADirectoryError):
+        return None
 
 
 def asset_url(filename: str) -> str:

@@ -30,6 +30,7 @@ REMEMBERED_SESSION_LIFETIME = timedelta(days=30)
 _CODE_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i look-alikes
 
 __all__ = [
+    "LastAdmin",
     "LoginFailed",
     "PasswordRejected",
     "PseudonymInvalid",
@@ -267,6 +268,44 @@ def delete_account(user: User, password: str) -> None:
     confirm_password(user, password)
     db.session.delete(user)
     db.session.flush()
+
+
+class LastAdmin(ValueError):
+    """The change would leave Kindred with no admin."""
+
+
+def set_admin(user: User, is_admin: bool) -> bool:
+    """Grant or remove the site-wide admin role; returns False if nothing changed.
+
+    Raises LastAdmin rather than remove the only admin.
+    """
+    if user.is_admin == is_admin:
+        return False
+    if not is_admin:
+        others = select(func.count()).select_from(User)
+        others = others.where(User.is_admin.is_(True), User.id != user.id)
+        if not db.session.scalar(others):
+            raise LastAdmin(f"{user.pseudonym} is the only admin; grant the role to another first.")
+    user.is_admin = is_admin
+    db.session.flush()
+    return True
+
+
+def list_admins() -> list[User]:
+    """Every admin, by pseudonym."""
+    query = select(User).where(User.is_admin.is_(True)).order_by(User.pseudonym_key)
+    return list(db.session.scalars(query))
+
+
+def reset_password_by_admin(user: User) -> tuple[str, list[str]]:
+    """Give the member a new random password and new recovery codes; end every session.
+
+    For a member who lost both. Returns the password and codes, to be handed over once.
+    """
+    password = "-".join(_random_chunk() for _ in range(5))
+    _set_password(user, password)
+    end_all_login_sessions(user)
+    return password, issue_recovery_codes(user)
 
 
 def _set_password(user: User, password: str) -> None:

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from forum.accounts.models import User
 from forum.boards.models import Board, BoardFacilitator
-from forum.db import enqueue_after_commit
+from forum.db import enqueue_after_commit, utcnow
 from forum.extensions import db
 from forum.security.sanitize import render_markdown
 from forum.security.text import normalise_text
@@ -71,8 +71,8 @@ def create_board(
     source = normalise_text(guidelines)
     board = Board(
         slug=slug,
-        name=normalise_text(name, multiline=False).strip(),
-        description=normalise_text(description, multiline=False).strip(),
+        name=_clean_name(name),
+        description=_clean_description(description),
         guidelines_source=source,
         guidelines_html=render_markdown(source),
         position=position,
@@ -80,6 +80,122 @@ def create_board(
     db.session.add(board)
     db.session.flush()
     return board
+
+
+MODERATION_MODES = ("post", "new-members", "all")
+ANONYMOUS_POLICIES = ("allowed", "forced", "off")
+
+
+def all_boards() -> list[Board]:
+    """Every board, archived ones included, in display order (for admins)."""
+    return list(db.session.scalars(select(Board).order_by(Board.position, Board.id)))
+
+
+def edit_board(
+    board: Board,
+    *,
+    name: str | None = None,
+    description: str | None = None,
+    guidelines: str | None = None,
+) -> Board:
+    """Change a board's name, description or guidelines (Markdown, rendered once now)."""
+    if name is not None:
+        board.name = _clean_name(name)
+    if description is not None:
+        board.description = _clean_description(description)
+    if guidelines is not None:
+        board.guidelines_source = normalise_text(guidelines)
+        board.guidelines_html = render_markdown(board.guidelines_source)
+    db.session.flush()
+    return board
+
+
+def _clean_name(name: str) -> str:
+    name = normalise_text(name, multiline=False).strip()
+    if not 1 <= len(name) <= 80:
+        raise BoardInvalid("A board name is 1 to 80 characters long.")
+    return name
+
+
+def _clean_description(description: str) -> str:
+    description = normalise_text(description, multiline=False).strip()
+    if len(description) > 300:
+        raise BoardInvalid("A board description is at most 300 characters long.")
+    return description
+
+
+def archive_board(board: Board) -> bool:
+    """Archive the board: it leaves the home page and takes no new threads; threads stay
+    readable. Returns False if it was archived already."""
+    if board.archived_at is not None:
+        return False
+    board.archived_at = utcnow()
+    db.session.flush()
+    return True
+
+
+def unarchive_board(board: Board) -> bool:
+    """Bring an archived board back; returns False if it was not archived."""
+    if board.archived_at is None:
+        return False
+    board.archived_at = None
+    db.session.flush()
+    return True
+
+
+def reorder_boards(slugs: list[str]) -> list[Board]:
+    """Put the named boards first, in the order given; the others follow in their order."""
+    boards = all_boards()
+    by_slug = {board.slug: board for board in boards}
+    unknown = [slug for slug in slugs if slug not in by_slug]
+    if unknown:
+        raise BoardInvalid(f"No board has the slug {unknown[0]!r}.")
+    if len(set(slugs)) != len(slugs):
+        raise BoardInvalid("Name each board once.")
+    named = [by_slug[slug] for slug in slugs]
+    ordered = named + [board for board in boards if board.slug not in set(slugs)]
+    for position, board in enumerate(ordered, start=1):
+        board.position = position
+    db.session.flush()
+    return ordered
+
+
+def set_board_policy(
+    board: Board,
+    *,
+    moderation: str | None = None,
+    anonymous: str | None = None,
+    new_member_posts: int | None = None,
+) -> Board:
+    """Set how the board is moderated and whether posts there may, must or may not be
+    anonymous. Only what is given changes."""
+    if moderation is not None:
+        if moderation not in MODERATION_MODES:
+            raise BoardInvalid(f"Moderation is one of {', '.join(MODERATION_MODES)}.")
+        board.moderation_mode = moderation
+    if anonymous is not None:
+        if anonymous not in ANONYMOUS_POLICIES:
+            raise BoardInvalid(f"Anonymous posting is one of {', '.join(ANONYMOUS_POLICIES)}.")
+        board.anonymous_policy = anonymous
+    if new_member_posts is not None:
+        if not 1 <= new_member_posts <= 100:
+            raise BoardInvalid("New members' held posts number from 1 to 100.")
+        board.new_member_posts = new_member_posts
+    db.session.flush()
+    return board
+
+
+def facilitator_roles(board: Board | None = None) -> list[tuple[Board, User]]:
+    """Every (board, facilitator) pair, by board order then pseudonym; one board if given."""
+    query = (
+        select(Board, User)
+        .join(BoardFacilitator, BoardFacilitator.board_id == Board.id)
+        .join(User, BoardFacilitator.user_id == User.id)
+        .order_by(Board.position, Board.id, User.pseudonym_key)
+    )
+    if board is not None:
+        query = query.where(Board.id == board.id)
+    return [(b, u) for b, u in db.session.execute(query)]
 
 
 def seed_demo_boards() -> int:
@@ -111,16 +227,30 @@ def is_facilitator(user: Any, board_id: int) -> bool:
     return db.session.get(BoardFacilitator, (board_id, user.id)) is not None
 
 
-def grant_facilitator(user: User, board: Board) -> None:
-    """Make the member a facilitator of the board (idempotent)."""
-    if db.session.get(BoardFacilitator, (board.id, user.id)) is None:
-        db.session.add(BoardFacilitator(board_id=board.id, user_id=user.id))
-        db.session.flush()
+def facilitated_board_ids(user: Any) -> set[int] | None:
+    """The boards the member facilitates, in one query; None for admins (every board)."""
+    if not getattr(user, "is_authenticated", False):
+        return set()
+    if user.is_admin:
+        return None
+    query = select(BoardFacilitator.board_id).where(BoardFacilitator.user_id == user.id)
+    return set(db.session.scalars(query))
 
 
-def revoke_facilitator(user: User, board: Board) -> None:
-    """Remove the member's facilitator role on the board, if they had it."""
+def grant_facilitator(user: User, board: Board) -> bool:
+    """Make the member a facilitator of the board (idempotent); False if they were one."""
+    if db.session.get(BoardFacilitator, (board.id, user.id)) is not None:
+        return False
+    db.session.add(BoardFacilitator(board_id=board.id, user_id=user.id))
+    db.session.flush()
+    return True
+
+
+def revoke_facilitator(user: User, board: Board) -> bool:
+    """Remove the member's facilitator role on the board; False if they did not have it."""
     row = db.session.get(BoardFacilitator, (board.id, user.id))
-    if row is not None:
-        db.session.delete(row)
-        db.session.flush()
+    if row is None:
+        return False
+    db.session.delete(row)
+    db.session.flush()
+    return True

@@ -4,6 +4,7 @@ and tells the people concerned what happened (never who reported)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import select, update
@@ -16,6 +17,7 @@ from forum.moderation.log import append_log
 from forum.moderation.models import Flag, ReviewItem
 from forum.moderation.queue import check_version
 from forum.notifications.services import notify
+from forum.posts import warnings
 from forum.posts.models import Post, PostRevision, Thread
 from forum.security.sanitize import render_markdown
 from forum.security.text import normalise_text
@@ -136,13 +138,21 @@ def redact(item: ReviewItem, actor: Any, version: int, new_text: str, note: str)
     _tell_author(item, "post_redacted", f"A facilitator edited your post. Their note: {note}")
 
 
-def set_content_warning(item: ReviewItem, actor: Any, version: int, warning: str) -> None:
-    """Collapse the post behind a content warning (empty text removes it)."""
+def set_content_warning(
+    item: ReviewItem, actor: Any, version: int, warning: str, themes: Sequence[str] = ()
+) -> None:
+    """Collapse the post behind content warnings: themes from the list and/or own words.
+
+    They replace the post's warnings, the author's included; none at all removes them.
+    """
     check_version(item, actor, version)
     post = _post(item)
-    post.content_warning = normalise_text(warning, multiline=False).strip()[:120] or None
+    try:
+        post.set_content_warnings(warnings.join_keys(themes), warnings.clean_custom(warning))
+    except warnings.WarningInvalid as error:
+        raise ActionRefused(str(error)) from None
     item.touch()
-    _log(item, actor, "content_warning", post.content_warning or "removed")
+    _log(item, actor, "content_warning", ", ".join(post.content_warnings) or "removed")
 
 
 def thread_action(item: ReviewItem, actor: Any, version: int, action: str, board: Board | None

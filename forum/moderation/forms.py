@@ -10,6 +10,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from forum.moderation.actions import REACH_OUT_TEMPLATES
 from forum.moderation.reports import REPORT_REASONS
 from forum.moderation.sanctions import LADDER
+from forum.posts.forms import ChecklistField, warning_choices
 
 
 def _choices(*pairs: tuple[str, str]) -> list[SelectChoice]:
@@ -56,7 +57,9 @@ class RedactForm(ItemForm):
 
 
 class WarningForm(ItemForm):
-    warning = StringField("Content warning (empty to remove)", validators=[Length(max=120)])
+    themes = ChecklistField("Themes", warning_choices())
+    warning = StringField("In your own words (none ticked and empty: no warning)",
+                          validators=[Length(max=120)])  # fmt: skip
 
 
 class ThreadForm(ItemForm):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -93,12 +94,27 @@ def verify_chain(batch: int = 1000) -> ChainReport:
             expected_prev, checked, after = row.hash, checked + 1, row.id
 
 
+def log_entries(
+    since: datetime | None = None, action: str | None = None, limit: int | None = 100
+) -> list[ActionLog]:
+    """The latest log rows, oldest of them first: since a moment, of one action, at most
+    `limit` (None: all)."""
+    query = select(ActionLog).order_by(ActionLog.id.desc())
+    if since is not None:
+        query = query.where(ActionLog.created_at >= since)
+    if action is not None:
+        query = query.where(ActionLog.action == action)
+    if limit:
+        query = query.limit(limit)
+    return list(reversed(db.session.scalars(query).all()))
+
+
 # What a member is shown about their own content: decisions that changed it or them.
 # Internal steps (claims, approvals' notes, escalations, appeals' bookkeeping) stay internal.
 MEMBER_VISIBLE_ACTIONS = (
     "hide", "restore", "redact", "content_warning", "thread_lock", "thread_unlock",
     "thread_move", "sanction_note", "sanction_warning", "sanction_mute", "sanction_suspension",
-    "appeal_decided", "reidentify",
+    "appeal_decided", "reidentify", "lift_mute", "lift_suspension",
 )  # fmt: skip
 
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import select
+
 from forum.accounts.models import User
 from forum.db import utcnow
 from forum.extensions import db
@@ -61,3 +63,14 @@ def approve_reidentification(admin: User, request_id: int) -> tuple[Reidentifica
                "Two admins re-identified you as the author of one of your anonymous posts. "
                f"The reason they gave: {request.reason}", "/me/moderation")  # fmt: skip
     return request, author
+
+
+def pending_requests() -> list[tuple[Reidentification, str | None]]:
+    """Requests waiting for a second admin, oldest first, with the requester's pseudonym."""
+    query = (
+        select(Reidentification, User.pseudonym)
+        .outerjoin(User, Reidentification.requested_by_id == User.id)
+        .where(Reidentification.state == "pending")
+        .order_by(Reidentification.id)
+    )
+    return [(request, name) for request, name in db.session.execute(query)]

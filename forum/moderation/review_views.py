@@ -71,8 +71,12 @@ def _render_item(item, status: int = 200):  # type: ignore[no-untyped-def]
     }
     forms["redact"].text.data = item.snapshot_text
     forms["thread"].board.choices = [(b.slug, b.name) for b in _my_boards()]
+    ctx = queue.item_context(item, current_user)
+    if ctx.post is not None:  # the warning form starts from the post's current warnings
+        forms["warning"].themes.data = ctx.post.warning_keys
+        forms["warning"].warning.data = ctx.post.content_warning or ""
     return render_template(
-        "review/item.html", item=item, ctx=queue.item_context(item, current_user), forms=forms,
+        "review/item.html", item=item, ctx=ctx, forms=forms,
         overdue=queue.is_overdue(item), claimed_by_other=queue.claimed_by_other(item, current_user),
         templates=actions.REACH_OUT_TEMPLATES, member_ref=_member_ref(item),
     ), status  # fmt: skip
@@ -100,7 +104,7 @@ ACTIONS: dict[str, tuple[type, Callable[..., None], str]] = {
     "redact": (f.RedactForm, lambda i, u, v, form: actions.redact(i, u, v, form.text.data,
                                                                    form.reason.data), "Redacted."),
     "warning": (f.WarningForm, lambda i, u, v, form: actions.set_content_warning(
-        i, u, v, form.warning.data or ""), "Content warning saved."),
+        i, u, v, form.warning.data or "", form.themes.data or []), "Content warning saved."),
     "escalate": (f.ItemForm, lambda i, u, v, form: actions.escalate(
         i, u, v, form.reason.data or "needs an admin"), "Escalated to the admins."),
     "message": (f.MessageForm, lambda i, u, v, form: actions.reach_out(

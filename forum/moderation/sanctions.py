@@ -36,30 +36,75 @@ def sanction_member(
 ) -> Sanction:
     """Sanction the author of the item's post, with a reason and expiry the member sees."""
     check_version(item, actor, version)
-    if kind not in LADDER:
-        raise SanctionRefused("Choose note, warning, mute or suspension.")
     member = db.session.get(User, item.author_id) if item.author_id else None
     if member is None:
         raise SanctionRefused("The author's account no longer exists.")
+    sanction = _impose(actor, member, kind, reason, days, item)
+    item.touch()
+    return sanction
+
+
+def sanction_account(
+    actor: Any, member: User, kind: str, reason: str, days: int | None = None
+) -> Sanction:
+    """Sanction a member directly, with no review item (an admin at the command line)."""
+    return _impose(actor, member, kind, reason, days, None)
+
+
+def _impose(
+    actor: Any, member: User, kind: str, reason: str, days: int | None, item: ReviewItem | None
+) -> Sanction:
+    if kind not in LADDER:
+        raise SanctionRefused("Choose note, warning, mute or suspension.")
     reason = normalise_text(reason).strip()
     if not reason:
         raise SanctionRefused("Please give a reason; the member will see it.")
+    if days and not 1 <= days <= 3650:
+        raise SanctionRefused("A mute or suspension lasts 1 to 3,650 days.")
     days = days or DEFAULT_DAYS.get(kind)
     expires = utcnow() + timedelta(days=days) if days and kind in DEFAULT_DAYS else None
     sanction = Sanction(user_id=member.id, kind=kind, reason=reason, created_by_id=actor.id,
-                        review_item_id=item.id, expires_at=expires)  # fmt: skip
+                        review_item_id=item.id if item else None, expires_at=expires)  # fmt: skip
     db.session.add(sanction)
     _restrict(member, kind, expires)
-    item.touch()
     db.session.flush()
     until = f" until {expires:%-d %B %Y, %H:%M} UTC" if expires else ""
     notify(member.id, f"sanction_{kind}",
            f"{_TOLD[kind]}{until}. The reason: {reason} You can appeal once from your "
            "moderation page.", "/me/moderation")  # fmt: skip
-    append_log(f"sanction_{kind}", actor=actor, reason=reason, review_item_id=item.id,
-               post_id=item.post_id, subject_user_id=member.id,
+    append_log(f"sanction_{kind}", actor=actor, reason=reason,
+               review_item_id=item.id if item else None, post_id=item.post_id if item else None,
+               subject_user_id=member.id,
                details={"sanction_id": sanction.id, "days": days})  # fmt: skip
     return sanction
+
+
+def lift_restriction(actor: Any, member: User, kind: str, reason: str = "") -> int:
+    """End the member's active mutes or suspensions now; returns how many were lifted.
+
+    The member is told, and one action-log row records it (even if only the account's
+    restriction, set without a sanction row, was cleared).
+    """
+    if kind not in DEFAULT_DAYS:
+        raise SanctionRefused("Only a mute or a suspension can be lifted.")
+    now = utcnow()
+    active = [s for s in member_sanctions(member) if s.kind == kind and s.is_active(now)]
+    restricted = member.is_muted() if kind == "mute" else member.is_suspended()
+    if not active and not restricted:
+        raise SanctionRefused(f"{member.pseudonym} has no active {kind}.")
+    for sanction in active:
+        lift(sanction, member)
+    if kind == "mute":
+        member.muted_until = None
+    else:
+        member.suspended_until = None
+    reason = normalise_text(reason).strip()
+    notify(member.id, f"lift_{kind}", f"Your {kind} was lifted. {reason}".strip(),
+           "/me/moderation")  # fmt: skip
+    append_log(f"lift_{kind}", actor=actor, reason=reason, subject_user_id=member.id,
+               details={"sanction_ids": [s.id for s in active]})  # fmt: skip
+    db.session.flush()
+    return len(active)
 
 
 def _restrict(member: User, kind: str, expires: Any) -> None:

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from forum.accounts.models import User
 from forum.boards.models import Board
 from forum.db import CreatedAtMixin, UTCDateTime, utcnow
 from forum.extensions import db
+from forum.posts import warnings
 
 # The largest id an INTEGER column holds on PostgreSQL; larger ids from URLs match no row
 # (and SQLite cannot even bind an int past 2**63, which would be a 500).
@@ -24,6 +25,11 @@ class Thread(CreatedAtMixin, db.Model):
     __table_args__ = (
         # The board listing: pinned first, then most recent activity, keyset by id.
         Index("ix_thread_board_listing", "board_id", "is_pinned", "last_post_at", "id"),
+        # The unanswered list: oldest first, over the (few) threads nobody has answered yet.
+        Index(
+            "ix_thread_unanswered", "created_at", "id",
+            postgresql_where=text("answered_at IS NULL"), sqlite_where=text("answered_at IS NULL"),
+        ),  # fmt: skip
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -41,6 +47,11 @@ class Thread(CreatedAtMixin, db.Model):
     # The opening post is anonymous: listings show its per-thread alias, never the author.
     is_anonymous: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     anon_alias: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    # What the author would like from replies: a key of forum.posts.intent.INTENTS, or None.
+    reply_intent: Mapped[str | None] = mapped_column(String(12), nullable=True)
+    # When a reply first showed under another name than the opening post's (see
+    # forum.posts.unanswered); None while nobody else has answered.
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
 
     board: Mapped[Board] = relationship()
     author: Mapped[User | None] = relationship()
@@ -68,6 +79,9 @@ class Post(CreatedAtMixin, db.Model):
     # visible | held (waiting for a facilitator) | hidden (removed by a facilitator)
     state: Mapped[str] = mapped_column(String(10), nullable=False, default="visible")
     hidden_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    # Content warnings: keys from forum.posts.warnings.WARNINGS, comma-separated, and the
+    # author's (or a facilitator's) own words.
+    content_warning_keys: Mapped[str | None] = mapped_column(String(80), nullable=True)
     content_warning: Mapped[str | None] = mapped_column(String(120), nullable=True)
     # Shown under a per-thread alias; only the author (and break-glass) can link it to them.
     is_anonymous: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
@@ -86,6 +100,21 @@ class Post(CreatedAtMixin, db.Model):
         self.body_html = html
         self.revision += 1
         self.edited_at = utcnow()
+
+    @property
+    def warning_keys(self) -> list[str]:
+        """The chosen warning keys, in list order."""
+        return warnings.parse_keys(self.content_warning_keys)
+
+    @property
+    def content_warnings(self) -> list[str]:
+        """Every warning readers see: the chosen themes' labels, then the free text."""
+        return warnings.labels(self.warning_keys, self.content_warning)
+
+    def set_content_warnings(self, keys: str | None, custom: str | None) -> None:
+        """Replace the warnings (already cleaned: see forum.posts.warnings)."""
+        self.content_warning_keys = keys
+        self.content_warning = custom
 
     @property
     def is_visible(self) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -15,7 +16,9 @@ from forum.boards.services import is_facilitator, schedule_board_recount
 from forum.db import utcnow
 from forum.extensions import db
 from forum.moderation.pipeline import PostBlocked, Precheck, precheck_text, register_revision
+from forum.posts import warnings
 from forum.posts.anonymity import alias_for, choose_anonymity
+from forum.posts.intent import IntentRefused, clean_intent
 from forum.posts.models import MAX_ID, Post, PostRevision, Thread
 from forum.security.sanitize import render_markdown
 from forum.security.text import TextRefused, normalise_text
@@ -62,6 +65,18 @@ def clean_body(raw: str) -> str:
     return body
 
 
+def clean_warnings(keys: Sequence[str], custom: str | None) -> tuple[str | None, str | None]:
+    """Stored form of chosen content warnings (keys, own words) or raise PostRejected."""
+    try:
+        chosen = warnings.join_keys(keys)
+    except warnings.WarningInvalid as error:
+        raise PostRejected("content_warnings", str(error)) from None
+    try:
+        return chosen, warnings.clean_custom(custom)
+    except warnings.WarningInvalid as error:
+        raise PostRejected("custom_warning", str(error)) from None
+
+
 class PersonalInfoFound(Exception):
     """The text seems to hold personal information; the author may edit or confirm."""
 
@@ -92,19 +107,28 @@ def create_thread(
     *,
     confirm_personal_info: bool = False,
     anonymous: bool = False,
+    content_warnings: Sequence[str] = (),
+    custom_warning: str = "",
+    reply_intent: str | None = None,
 ) -> Thread:
     """Start a thread with its first post. `thread.precheck` tells what the pre-check found."""
     title, body = clean_title(title), clean_body(body)
+    try:
+        intent = clean_intent(reply_intent)
+    except IntentRefused as error:
+        raise PostRejected("reply_intent", str(error)) from None
+    chosen = clean_warnings(content_warnings, custom_warning)
     if board.archived_at is not None:
         raise PostRejected("body", "This board is archived; it does not take new threads.")
     precheck = _screen_at_submit(board, author, f"{title}\n\n{body}", confirm_personal_info)
     now = utcnow()
     anonymous = choose_anonymity(board.anonymous_policy, anonymous)
     thread = Thread(board_id=board.id, author_id=author.id, title=title, last_post_at=now,
-                    is_anonymous=anonymous)  # fmt: skip
+                    is_anonymous=anonymous, reply_intent=intent)  # fmt: skip
     db.session.add(thread)
     db.session.flush()
     thread.first_post = _add_post(thread, author, body, title=title, now=now, anonymous=anonymous)
+    thread.first_post.set_content_warnings(*chosen)
     thread.anon_alias = thread.first_post.anon_alias
     thread.precheck = precheck
     events.post_created.send(thread.first_post)
@@ -118,14 +142,18 @@ def create_reply(
     *,
     confirm_personal_info: bool = False,
     anonymous: bool = False,
+    content_warnings: Sequence[str] = (),
+    custom_warning: str = "",
 ) -> Post:
     """Add a reply at the end of the thread. A locked thread refuses any reply, valid or not."""
     if thread.is_locked:
         raise ThreadLocked
     body = clean_body(body)
+    chosen = clean_warnings(content_warnings, custom_warning)
     precheck = _screen_at_submit(thread.board, author, body, confirm_personal_info)
     anonymous = choose_anonymity(thread.board.anonymous_policy, anonymous)
     post = _add_post(thread, author, body, title=None, now=utcnow(), anonymous=anonymous)
+    post.set_content_warnings(*chosen)
     post.precheck = precheck
     events.post_created.send(post)
     return post
@@ -160,14 +188,23 @@ def _add_post(
 
 
 def edit_post(
-    post: Post, body: str, title: str | None = None, *, confirm_personal_info: bool = False
+    post: Post,
+    body: str,
+    title: str | None = None,
+    *,
+    confirm_personal_info: bool = False,
+    content_warnings: Sequence[str] | None = None,
+    custom_warning: str | None = None,
 ) -> Post:
     """Save a new version of the post (and of the thread title, for a first post).
 
-    The new revision is screened again, like a new post.
+    The new revision is screened again, like a new post. Content warnings, when given,
+    replace the post's own (they are not versioned, and need no new revision).
     """
     body = clean_body(body)
     new_title = clean_title(title) if title is not None and post.number == 1 else None
+    if content_warnings is not None:
+        post.set_content_warnings(*clean_warnings(content_warnings, custom_warning))
     if body == post.body_source and (new_title is None or new_title == post.thread.title):
         return post
     author = post.author

@@ -7,11 +7,13 @@ from types import SimpleNamespace
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from forum import events
 from forum.accounts.forms import ButtonForm
 from forum.boards.services import get_board, is_facilitator
 from forum.extensions import db, limiter
 from forum.posts import services
-from forum.posts.forms import EditPostForm, NewThreadForm, ReplyForm
+from forum.posts.forms import EditPostForm, IntentForm, NewThreadForm, ReplyForm
+from forum.posts.intent import IntentRefused, NotThreadAuthor, describe_intent, set_reply_intent
 
 bp = Blueprint("posts", __name__)
 
@@ -39,7 +41,8 @@ def new_thread(slug: str):
             thread = services.create_thread(
                 board, current_user, form.title.data, form.body.data,
                 confirm_personal_info=form.confirm_personal_info.data,
-                anonymous=form.anonymous.data,
+                anonymous=form.anonymous.data, **_warnings_of(form),
+                reply_intent=form.reply_intent.data,
             )  # fmt: skip
         except services.PostRejected as error:
             _attach(form, error)
@@ -89,10 +92,43 @@ def thread(thread_id: int):
     if page < 1:
         abort(400)
     posts = services.thread_page(thread, page, _per_page())
-    return render_template(
+    shown_up_to = max((post.number for post in posts), default=0)
+    events.thread_viewed.send(thread, member=current_user, shown_up_to=shown_up_to)
+    html = render_template(
         "posts/thread.html", thread=thread, posts=posts, page=page, pages=pages,
         form=_reply_form(thread), button=ButtonForm(), moderator=moderator,
+        intent=describe_intent(thread), intent_form=_intent_form(thread),
     )  # fmt: skip
+    db.session.commit()  # after rendering, so nothing shown is reloaded: the read mark
+    return html
+
+
+def _intent_form(thread):  # type: ignore[no-untyped-def]
+    """The thread author's "what would help" choice; nobody else gets the form."""
+    if thread.author_id != current_user.id:
+        return None
+    return IntentForm(prefix="intent", formdata=None, reply_intent=thread.reply_intent or "")
+
+
+@bp.post("/t/<int:thread_id>/intent")
+@login_required
+def change_intent(thread_id: int):
+    thread = services.get_thread(thread_id) or abort(404)
+    moderator = is_facilitator(current_user, thread.board_id)
+    if not services.can_see_thread(current_user, thread, moderator):
+        abort(404)
+    form = IntentForm(prefix="intent")
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        set_reply_intent(thread, current_user, form.reply_intent.data)
+    except NotThreadAuthor:
+        abort(403)
+    except IntentRefused as error:
+        abort(400, str(error))
+    db.session.commit()
+    flash("Saved: the reply box now says what would help you.", "success")
+    return redirect(url_for("posts.thread", thread_id=thread.id, _anchor="reply-heading"))
 
 
 @bp.post("/t/<int:thread_id>/reply")
@@ -108,7 +144,7 @@ def reply(thread_id: int):
             post = services.create_reply(
                 thread, current_user, form.body.data,
                 confirm_personal_info=form.confirm_personal_info.data,
-                anonymous=form.anonymous.data,
+                anonymous=form.anonymous.data, **_warnings_of(form),
             )  # fmt: skip
         except services.PostRejected as error:
             _attach(form, error)
@@ -152,7 +188,8 @@ def edit(post_id: int):
         title = form.title.data if post.number == 1 else None
         try:
             services.edit_post(post, form.body.data, title,
-                               confirm_personal_info=form.confirm_personal_info.data)  # fmt: skip
+                               confirm_personal_info=form.confirm_personal_info.data,
+                               **_warnings_of(form))  # fmt: skip
         except services.PostRejected as error:
             _attach(form, error)
         except services.PersonalInfoFound as found:
@@ -169,7 +206,15 @@ def edit(post_id: int):
 
 
 def _edit_defaults(post):  # type: ignore[no-untyped-def]
-    return SimpleNamespace(title=post.thread.title, body=post.body_source)
+    return SimpleNamespace(title=post.thread.title, body=post.body_source,
+                           content_warnings=post.warning_keys,
+                           custom_warning=post.content_warning or "")  # fmt: skip
+
+
+def _warnings_of(form) -> dict:  # type: ignore[no-untyped-def]
+    """The content warnings the author picked, as the posts service takes them."""
+    return {"content_warnings": form.content_warnings.data or [],
+            "custom_warning": form.custom_warning.data or ""}  # fmt: skip
 
 
 @bp.post("/p/<int:post_id>/withdraw")

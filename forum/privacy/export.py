@@ -12,9 +12,17 @@ from forum.accounts.models import LoginSession, RecoveryCode, User
 from forum.boards.models import Board, BoardFacilitator
 from forum.db import utcnow
 from forum.extensions import db
-from forum.moderation.models import ActionLog, Flag, Sanction
+from forum.library.services import export_entries
+from forum.moderation.models import ActionLog, Flag, ReviewItem, Sanction
+from forum.notifications.export import (
+    export_following,
+    export_notification_settings,
+    export_read_marks,
+)
 from forum.notifications.models import Notification
 from forum.posts.models import Post, PostRevision, Thread
+from forum.preferences.services import export_mutes
+from forum.reactions.models import Reaction
 
 EXPORT_FORMAT = "kindred-member-data/1"
 
@@ -25,9 +33,12 @@ def export_member_data(user: User) -> dict[str, Any]:
     Included: the account (never the password hash or recovery-code hashes), every post
     with every revision (anonymous ones marked `"anonymous": true`, withdrawn, held and
     hidden ones too), the reports they made, sanctions on them with their appeals, the
-    action-log entries about them (without who acted), their notifications, boards they
-    facilitate, and their login sessions and recovery codes (dates only). A fixed number
-    of queries, whatever the number of posts.
+    action-log entries about them (without who acted), their notifications, the threads
+    and boards they follow, their notification settings and read marks, the reactions
+    they sent (post, kind, time), their muted themes and words, their posts suggested for
+    What helped and their answers (never who suggested), boards they facilitate, and
+    their login sessions and recovery codes (dates only). A fixed number of queries,
+    whatever the number of posts.
     """
     return {
         "format": EXPORT_FORMAT,
@@ -41,7 +52,55 @@ def export_member_data(user: User) -> dict[str, Any]:
         "sanctions": _sanctions(user.id),
         "moderation_log": _log_entries(user.id),
         "notifications": _notifications(user.id),
+        "following": export_following(user.id),
+        "notification_settings": export_notification_settings(user.id),
+        "read_marks": export_read_marks(user.id),
+        "muted": export_mutes(user.id),
+        "what_helped": export_entries(user.id),
+        "reactions": _reactions(user.id),
     }
+
+
+# What an admin's export of a member keeps; anything else (notifications, and whatever
+# later features add) could mention an anonymous post, so it is left out.
+ADMIN_EXPORT_KEYS = (
+    "format", "exported_at", "account", "facilitates", "login_sessions", "recovery_codes",
+    "posts", "reports_made", "sanctions", "moderation_log",
+)  # fmt: skip
+
+
+def export_member_data_for_admin(user: User) -> dict[str, Any]:
+    """The member's data as an admin exports it for them (`flask forum export-user`).
+
+    Nothing anonymous: anonymous posts, and the sanctions and log entries about them, are
+    left out, with every section that could mention them. Otherwise the admin would learn
+    who wrote them, which takes two admins and a logged reason (re-identification). The
+    member downloads everything themselves from their settings page.
+    """
+    data = export_member_data(user)
+    anonymous = set(db.session.scalars(
+        select(Post.id).where(Post.author_id == user.id, Post.is_anonymous.is_(True))
+    ))  # fmt: skip
+    sanction_posts = db.session.execute(
+        select(Sanction.id, ReviewItem.post_id)
+        .outerjoin(ReviewItem, Sanction.review_item_id == ReviewItem.id)
+        .where(Sanction.user_id == user.id)
+        .order_by(Sanction.id)
+    ).all()
+    kept = {key: data[key] for key in ADMIN_EXPORT_KEYS}
+    kept["posts"] = [post for post in data["posts"] if not post["anonymous"]]
+    kept["sanctions"] = [
+        entry
+        for entry, (_, post_id) in zip(data["sanctions"], sanction_posts, strict=True)
+        if post_id not in anonymous
+    ]
+    kept["moderation_log"] = [
+        entry
+        for entry in data["moderation_log"]
+        if entry["post_id"] not in anonymous and not entry["action"].startswith("reidentify")
+    ]
+    kept["left_out"] = sorted(set(data) - set(ADMIN_EXPORT_KEYS)) + ["anonymous posts"]
+    return kept
 
 
 def _iso(moment: datetime | None) -> str | None:
@@ -107,7 +166,7 @@ def _posts(user_id: int) -> list[dict[str, Any]]:
             }
         )
     rows = db.session.execute(
-        select(Post, Thread.title, Board.slug)
+        select(Post, Thread.title, Board.slug, Thread.reply_intent)
         .join(Thread, Post.thread_id == Thread.id)
         .join(Board, Thread.board_id == Board.id)
         .where(Post.author_id == user_id)
@@ -119,6 +178,7 @@ def _posts(user_id: int) -> list[dict[str, Any]]:
             "board": board,
             "thread_id": post.thread_id,
             "thread_title": title,
+            "reply_intent": intent if post.number == 1 else None,
             "number": post.number,
             "opens_thread": post.number == 1,
             "anonymous": post.is_anonymous,
@@ -129,10 +189,11 @@ def _posts(user_id: int) -> list[dict[str, Any]]:
             "state": post.state,
             "hidden_reason": post.hidden_reason,
             "content_warning": post.content_warning,
+            "content_warning_themes": post.warning_keys,
             "body": post.body_source,
             "revisions": revisions.get(post.id, []),
         }
-        for post, title, board in rows
+        for post, title, board, intent in rows
     ]
 
 
@@ -198,4 +259,17 @@ def _notifications(user_id: int) -> list[dict[str, Any]]:
             "read_at": _iso(n.read_at),
         }
         for n in notes
+    ]
+
+
+def _reactions(user_id: int) -> list[dict[str, Any]]:
+    """The reactions the member sent; never who reacted to the member's own posts."""
+    rows = db.session.execute(
+        select(Reaction.post_id, Reaction.kind, Reaction.created_at)
+        .where(Reaction.user_id == user_id)
+        .order_by(Reaction.created_at, Reaction.id)
+    )
+    return [
+        {"post_id": post_id, "kind": kind, "created_at": _iso(made)}
+        for post_id, kind, made in rows
     ]

@@ -20,6 +20,7 @@ from forum.accounts.services import PseudonymTaken, WrongPassword, confirm_passw
 from forum.boards.services import schedule_board_recount
 from forum.db import utcnow
 from forum.extensions import db
+from forum.library.services import forget_author
 from forum.moderation.models import Flag, ReviewItem
 from forum.posts.models import Post, PostRevision, Thread
 from forum.security.sanitize import render_markdown
@@ -149,14 +150,23 @@ def end_break(user: User) -> None:
 def delete_member(user: User, password: str, *, keep_posts: bool) -> None:
     """Delete the account at once, after checking the password.
 
-    Login sessions, recovery codes, notifications, sanctions and facilitator roles go
-    with the account (ON DELETE CASCADE); every other link to the member is cut by the
-    foreign keys' ON DELETE SET NULL: authorship of kept posts and threads, reports they
-    made, review items and action-log rows about them, claims and decisions of theirs.
+    Login sessions, recovery codes, notifications, reactions, sanctions and facilitator
+    roles go with the account (ON DELETE CASCADE); every other link to the member is cut
+    by the foreign keys' ON DELETE SET NULL: authorship of kept posts and threads, reports
+    they made, review items and action-log rows about them, claims and decisions of theirs.
     With `keep_posts` the posts stay, shown as by "a former member"; otherwise see
     `remove_posts_of`. Raises WrongPassword.
     """
     confirm_password(user, password)
+    erase_member(user, keep_posts=keep_posts)
+
+
+def erase_member(user: User, *, keep_posts: bool) -> None:
+    """Delete the account as `delete_member` does, without asking for the password.
+
+    For an admin acting on a member's request (`flask forum user delete`).
+    """
+    forget_author(user.id)  # What helped consents are the person's, not the posts'
     if not keep_posts:
         remove_posts_of(user.id)
     db.session.delete(user)
@@ -206,7 +216,12 @@ def _blank_openings(user_id: int) -> None:
     execute_bulk(
         update(Post)
         .where(Post.author_id == user_id, Post.number == 1)
-        .values(body_source=DELETED_TEXT, body_html=_deleted_html(), content_warning=None)
+        .values(
+            body_source=DELETED_TEXT,
+            body_html=_deleted_html(),
+            content_warning=None,
+            content_warning_keys=None,
+        )
     )
     execute_bulk(update(Thread).where(Thread.author_id == user_id).values(title=DELETED_TEXT))
 

@@ -65,6 +65,24 @@ def _drop_client_identifier(response: Response) -> Response:
     return response
 
 
+def _static_cache(response: Response) -> None:
+    """Cache a static file for a year if its URL carries its current content hash."""
+    from forum.templating import asset_version
+
+    # Such a URL never changes (templating.asset_url); any other is revalidated, so an
+    # unversioned or outdated URL can never keep serving a stale file.
+    filename = (request.view_args or {}).get("filename", "")
+    version = request.args.get("v")
+    fresh = response.status_code in (200, 304)
+    if fresh and version and version == asset_version(filename):
+        response.cache_control.public = True
+        response.cache_control.max_age = 365 * 24 * 3600
+        response.cache_control.immutable = True
+    else:
+        response.cache_control.max_age = 0
+        response.cache_control.no_cache = True
+
+
 def _security_headers(response: Response) -> Response:
     headers = response.headers
     headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
@@ -79,5 +97,7 @@ def _security_headers(response: Response) -> Response:
     if request.endpoint != "static":
         # Pages may hold what a member wrote: never keep them in any cache, shared or not.
         headers["Cache-Control"] = "no-store"
+    else:
+        _static_cache(response)
     headers.pop("Server", None)
     return response

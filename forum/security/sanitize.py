@@ -8,6 +8,8 @@ learns who is reading; every link gets `rel="nofollow ugc noopener noreferrer"`.
 from __future__ import annotations
 
 import re
+from html import unescape
+from html.parser import HTMLParser
 from typing import Any
 
 import bleach
@@ -131,3 +133,41 @@ def mentions_in(source: str) -> list[str]:
         if token.type == "mention":
             seen.setdefault(token.content, None)
     return list(seen)
+
+
+class _TextCollector(HTMLParser):
+    """Collects the text of HTML, with a space at block boundaries so words stay apart."""
+
+    _BLOCKS = frozenset({"p", "br", "hr", "li", "blockquote", "pre", "tr", "td", "th",
+                         "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "table"})  # fmt: skip
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: Any) -> None:
+        if tag in self._BLOCKS:
+            self.parts.append(" ")
+
+    def handle_endtag(self, tag: str) -> None:
+        self.handle_starttag(tag, None)
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append(data)
+
+
+def plain_text(html: str) -> str:
+    """The readable text of stored HTML (entities decoded, whitespace collapsed)."""
+    collector = _TextCollector()
+    collector.feed(html)
+    collector.close()
+    return " ".join("".join(collector.parts).split())
+
+
+_MENTION_LINK = re.compile(r'<a class="mention" href="/u/[^"]*"[^>]*>@([^<]+)</a>')
+
+
+def mentions_in_html(html: str) -> list[str]:
+    """The pseudonyms mentioned in HTML made by `render_markdown`, in order, without
+    duplicates: what readers see as mentions (never in code), found without parsing again."""
+    return list(dict.fromkeys(unescape(name) for name in _MENTION_LINK.findall(html)))

@@ -132,6 +132,12 @@ def build_scene(app: Flask, runner: Any, run_worker: Any) -> Scene:
     assert run_worker() is True
     opening = db.session.scalar(select(Post).where(Post.thread_id == a_thread.id, Post.number == 1))
     assert opening.is_anonymous and a_reply.is_anonymous and a_reply.author_id == A_ID
+    # Reactions: B responds to both anonymous posts (A is told), A to B's opening post.
+    for post_id in (opening.id, a_reply.id):
+        _posted(clients["B"], f"/p/{post_id}/react", {"kind": "strength"}, f"/t/{a_thread.id}")
+    b_opening = select(Post.id).where(Post.thread_id == b_thread.id, Post.number == 1)
+    react = {"kind": "hear"}
+    _posted(clients["A"], f"/p/{db.session.scalar(b_opening)}/react", react, f"/t/{b_thread.id}")
     return Scene(app, runner, opening.id, a_reply.id, b_thread.id, clients)
 
 

@@ -25,6 +25,7 @@ from forum.extensions import db
 from forum.moderation import reports
 from forum.moderation.models import ActionLog, Flag, ReviewItem
 from forum.notifications.models import Notification
+from forum.notifications.services import POST_KINDS
 from forum.posts.models import Post, Thread
 from tests.conftest import login, post_form
 from tests.factories import BoardFactory, UserFactory, make_reply, make_thread
@@ -238,9 +239,12 @@ def log_count() -> int:
 
 
 def notifications_of(user: User) -> list[Notification]:
+    """The member's moderation notifications; news of replies, threads and mentions left out."""
     fresh()
-    query = select(Notification).where(Notification.user_id == user.id).order_by(Notification.id)
-    return list(db.session.scalars(query))
+    query = select(Notification).where(
+        Notification.user_id == user.id, Notification.kind.not_in(POST_KINDS)
+    )
+    return list(db.session.scalars(query.order_by(Notification.id)))
 
 
 def flags_of(item_id: int) -> list[Flag]:

@@ -12,12 +12,16 @@ from forum.accounts.services import issue_recovery_codes, start_login_session
 from forum.boards.models import Board
 from forum.boards.services import grant_facilitator
 from forum.extensions import db
+from forum.library import services as library
 from forum.moderation import actions, bulk, reidentify, reports, sanctions
 from forum.moderation.models import ReviewItem
 from forum.moderation.queue import claim_item
+from forum.notifications import follows, reading
 from forum.notifications.services import notify
 from forum.posts import services as posts
 from forum.posts.models import Post, PostRevision, Thread
+from forum.preferences.services import save_mutes
+from forum.reactions.services import toggle_reaction
 from tests.factories import BoardFactory, UserFactory, make_reply, make_thread
 
 
@@ -87,6 +91,18 @@ def build_scene() -> Scene:
     sanctions.appeal_sanction(member, sanction.id, "I think this was a misunderstanding.")
     notify(member.id, "facilitator_message", "A message from the facilitators: hello.")
     db.session.commit()
+    # Following (their own threads are followed already), notification settings, read marks.
+    follows.follow_board(member.id, board)
+    follows.save_preferences(member.id, replies=True, mentions=True, auto_follow=False)
+    reading.mark_read(member.id, others.id, 2)
+    db.session.commit()
+    toggle_reaction(member, other_reply, "strength")  # a reaction of theirs
+    db.session.commit()
+    save_mutes(member.id, ["loss"], "hospital")  # muted themes and words
+    helpful = library.nominate_post(first_post(shared), facilitator)  # What helped: said yes
+    db.session.commit()
+    library.answer_suggestion(helpful.id, member, True)
+    db.session.commit()
     _act_as_facilitator(member, other, second_admin, others, board)
     return Scene(
         member_id=member.id, pseudonym=member.pseudonym, other_id=other.id,
@@ -105,6 +121,8 @@ def _act_as_facilitator(
     """The member, as a facilitator and admin, leaves their mark on moderation tables."""
     claimed = _reported(make_reply(thread, other, "A reply someone reports."), second_admin)
     claim_item(claimed, member, claimed.version)
+    db.session.commit()
+    library.nominate_post(first_post(thread), member)  # suggested for What helped by them
     db.session.commit()
     decided = _reported(make_reply(thread, other, "Another reply someone reports."), second_admin)
     sanctions.sanction_member(member, decided, decided.version, "note", "A gentle note.")

@@ -34,6 +34,9 @@ from tests.privacy.helpers import (
 # The account columns the scene fills, so the "nothing refers to them" check means something.
 EVERY_KIND_OF_LINK = {
     "action_log.actor_id", "action_log.subject_user_id", "board_facilitator.user_id",
+    "board_follow.user_id", "notification_preference.user_id", "thread_follow.user_id",
+    "thread_read.user_id", "reaction.user_id",
+    "library_entry.nominated_by_id", "mute_list.user_id",
     "bulk_action.actor_id", "flag.reporter_id", "login_session.user_id", "notification.user_id",
     "post.author_id", "recovery_code.user_id", "reidentification.decided_by_id",
     "reidentification.requested_by_id", "review_item.author_id", "review_item.claimed_by_id",
