@@ -187,14 +187,17 @@ def _count_queries(app, db, event, pages: dict[str, str]) -> dict[str, int]:  # 
 
 @contextmanager
 def gunicorn(target: str, workers: int, env: dict[str, str]):  # type: ignore[no-untyped-def]
-    """Run gunicorn on a free port; yield (base URL, master pid)."""
+    """Run gunicorn on a free port; yield (base URL, master pid).
+
+    Kindred runs with its own gunicorn settings; the ceiling with gunicorn's defaults.
+    """
     port = _free_port()
+    config = ["-c", "python:forum.gunicorn_config"] if target == "wsgi:app" else []
     command = [
         sys.executable,
         "-m",
         "gunicorn",
-        "-c",
-        "python:forum.gunicorn_config",
+        *config,
         "--bind",
         f"127.0.0.1:{port}",
         "--workers",
@@ -230,21 +233,9 @@ def login(base: str) -> tuple[urllib.request.OpenerDirector, str]:
 
 def wrk(url: str, cookie: str, seconds: int, connections: int) -> Load:
     """Load one URL with wrk; parse requests/s, latency percentiles and errors."""
-    out = subprocess.run(  # noqa: S603
-        [
-            "wrk",
-            "-t2",
-            f"-c{connections}",
-            f"-d{seconds}s",
-            "--latency",
-            "-H",
-            f"Cookie: {cookie}",
-            url,
-        ],  # noqa: S607
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
+    header = ["-H", f"Cookie: {cookie}"] if cookie else []
+    command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", *header, url]
+    out = subprocess.run(command, capture_output=True, text=True, check=True).stdout  # noqa: S603
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     return Load(rps, _ms(out, "50%"), _ms(out, "99%"), int(errors.group(1)) if errors else 0)

@@ -33,10 +33,7 @@ def last_read(user_id: int, thread_id: int) -> tuple[int | None, bool]:
 
 
 def mark_read(user_id: int, thread_id: int, number: int) -> None:
-    """Move the member's mark up to `number` (never down), in one upsert.
-
-    Always one statement, so a page view costs the same whether or not it shows news.
-    """
+    """Move the member's mark up to `number` (never down), in one upsert."""
     if number < 1:
         return
     statement = dialect_insert(ThreadRead).values(

@@ -116,5 +116,6 @@ class Reading:
 def _on_thread_viewed(thread: Thread, member: Any, shown_up_to: int, **_: Any) -> None:
     """Move the member's read mark to the last post shown; remember the old one for the page."""
     previous, following = last_read(member.id, thread.id)
-    mark_read(member.id, thread.id, shown_up_to)
+    if previous is None or shown_up_to > previous:  # a re-read writes nothing (no write lock)
+        mark_read(member.id, thread.id, shown_up_to)
     g.kindred_reading = Reading(thread.id, previous, following)
