@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 # The browser tests' Node tools (axe-core, vnu-jar), pinned in package-lock.json.
 NODE_STAMP := node_modules/.installed
 
-.PHONY: run test lint format screenshots clean
+.PHONY: run test lint format screenshots bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -43,3 +43,7 @@ format: $(STAMP)
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache node_modules
+
+## Every benchmark, printing tables (needs wrk; BENCH_DATABASE_URL adds PostgreSQL). Never in CI.
+bench: $(STAMP)
+	$(BIN)/python bench/all.py

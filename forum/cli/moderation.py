@@ -130,12 +130,23 @@ def rules_export(target) -> None:  # type: ignore[no-untyped-def]
 
 @rules_group.command("import", short_help="Add or replace rules from JSON.")
 @click.argument("source", type=click.File("r"))
-def rules_import(source) -> None:  # type: ignore[no-untyped-def]
-    """Add or replace rules from a JSON list; a rule with a shipped key replaces it."""
+@yes_option
+def rules_import(source, yes: bool) -> None:  # type: ignore[no-untyped-def]
+    """Add or replace rules from a JSON list; a rule with a key in force replaces it.
+
+    Asks first when the file changes rules in force (skipped with --yes).
+    """
     try:
-        count = rules.import_rules(json.load(source))
-    except (ValueError, RuleError) as error:
+        data = json.load(source)
+        changed = rules.keys_changed_by(data)
+    except (ValueError, TypeError, RuleError) as error:
         raise click.ClickException(f"No rule was imported: {error}") from None
+    if changed:
+        shown = ", ".join(changed[:5]) + (
+            f" and {len(changed) - 5} more" if len(changed) > 5 else ""
+        )
+        confirm(f"This changes {len(changed)} rules in force ({shown}). Import?", yes)
+    count = rules.import_rules(data)
     db.session.commit()
     click.echo(f"Imported {count} rules.")
 

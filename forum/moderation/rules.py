@@ -70,6 +70,16 @@ def import_rules(data: list[dict[str, Any]]) -> int:
     return len(rules)
 
 
+def keys_changed_by(data: list[dict[str, Any]]) -> list[str]:
+    """The keys of rules in force that importing `data` would change (not the new ones).
+
+    Raises RuleError, like `import_rules`, if any rule is invalid.
+    """
+    in_force = {rule["key"]: rule for rule in export_rules()}
+    incoming = rules_to_json(rules_from_json(data))
+    return [rule["key"] for rule in incoming if in_force.get(rule["key"], rule) != rule]
+
+
 def reset_rules() -> int:
     """Drop every override, going back to the shipped defaults."""
     count = db.session.query(RuleOverride).delete()

@@ -273,7 +273,8 @@ def test_rule_replacing_a_shipped_key_changes_what_screening_flags(
 ):
     shipped = next(rule for rule in _exported(cli) if rule["key"] == "crisis.kill-self")
     disabled = shipped | {"enabled": False}
-    cli("moderation", "rules", "import", _write(tmp_path, "r.json", json.dumps([disabled])))
+    source = _write(tmp_path, "r.json", json.dumps([disabled]))
+    assert cli("moderation", "rules", "import", source, "--yes").exit_code == 0
     thread = make_thread(board, UserFactory(), "Title", CRISIS_TEXT)
 
     assert run_worker()
@@ -281,6 +282,18 @@ def test_rule_replacing_a_shipped_key_changes_what_screening_flags(
     assert screening_of(revisions_of(thread.first_post)[0].id).state == "done"
     assert "crisis.kill-self" not in {flag.rule_key for flag in flags_of(thread.first_post)}
     assert next(r for r in _exported(cli) if r["key"] == "crisis.kill-self")["enabled"] is False
+
+
+def test_rules_import_asks_before_changing_a_rule_in_force_and_keeps_it_on_no(cli, tmp_path, ctx):
+    shipped = next(rule for rule in _exported(cli) if rule["key"] == "crisis.kill-self")
+    source = _write(tmp_path, "r.json", json.dumps([shipped | {"enabled": False}, ADVERT_RULE]))
+
+    result = cli("moderation", "rules", "import", source, input="n\n")
+
+    assert result.exit_code == 1
+    assert "This changes 1 rules in force (crisis.kill-self). Import?" in result.output
+    assert count(RuleOverride) == 0
+    assert next(r for r in _exported(cli) if r["key"] == "crisis.kill-self").get("enabled", True)
 
 
 def test_rules_reset_yes_drops_every_imported_rule(cli, tmp_path, ctx):
