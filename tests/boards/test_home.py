@@ -9,7 +9,7 @@ from forum.extensions import db
 from forum.posts.models import Thread
 from tests.conftest import post_form
 from tests.factories import BoardFactory, UserFactory, make_reply, make_thread
-from tests.posts.helpers import logged_in
+from tests.posts.helpers import count_queries, logged_in
 
 
 def _board_cards(page: str) -> list[str]:
@@ -123,3 +123,33 @@ def test_board_last_activity_is_its_latest_thread_activity(ctx, run_worker):
     db.session.expire_all()
     assert board.last_post_at == older.last_post_at
     assert board.last_post_at > newer.last_post_at
+
+
+def _home_queries(app, member) -> int:  # type: ignore[no-untyped-def]
+    browser = logged_in(app, member)
+    browser.get("/")  # the first request loads things once per process
+    with count_queries() as statements:
+        assert browser.get("/").status_code == 200
+    return len(statements)
+
+
+def test_home_runs_the_same_number_of_queries_for_one_board_or_twelve_busy_ones(app, ctx):
+    member, other = UserFactory(), UserFactory()
+    quiet = BoardFactory(name="Quiet")
+    make_thread(quiet, other, "Alone", "Nobody has answered yet.")
+    followed = make_thread(quiet, other, "Followed", "Answered once.")
+    make_reply(followed, member, "I follow this one now.")
+    make_reply(followed, other, "And here is news since.")
+    for_one = _home_queries(app, member)
+
+    for number in range(12):
+        board = BoardFactory(name=f"Busy {number}")
+        for index in range(6):
+            thread = make_thread(board, other, f"Thread {index}", "Waiting for an answer.")
+            if index % 2:
+                make_reply(thread, member, "I follow this one now.")
+                make_reply(thread, other, "And here is news since.")
+    for_many = _home_queries(app, member)
+
+    assert for_one > 0
+    assert for_many == for_one
