@@ -311,13 +311,27 @@ def _screen_combos(
     found: dict[str, Match],
 ) -> None:
     """Judge each window where a combo's cues co-occur, keeping the most urgent reading."""
+    present = reader.present
     for rule, spec, masks in combos:
-        for firing in reader.firings(rule, spec, rule.category in CONTEXT_CATEGORIES, masks):
-            if _settled(found.get(rule.key), rule):
+        for need, mask in masks:  # most combos lack a lexicon: skip those before any set-up
+            if (present & mask).bit_count() < need:
                 break
-            _keep(
-                found, rule.key, _judge(rule, reader.text, firing.start, firing.end, firing.spans)
-            )
+        else:
+            _judge_firings(reader, rule, spec, masks, found)
+
+
+def _judge_firings(
+    reader: combo.Reader,
+    rule: Rule,
+    spec: combo.Spec,
+    masks: tuple[tuple[int, int], ...],
+    found: dict[str, Match],
+) -> None:
+    """Judge each window where one combo's cues co-occur, keeping the most urgent reading."""
+    for firing in reader.firings(rule, spec, rule.category in CONTEXT_CATEGORIES, masks):
+        if _settled(found.get(rule.key), rule):
+            break
+        _keep(found, rule.key, _judge(rule, reader.text, firing.start, firing.end, firing.spans))
 
 
 def _apply_caps(

@@ -21,6 +21,7 @@ and window, but instead of flagging it caps how urgent its category's matches ca
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -218,7 +219,7 @@ class Reader:
         self.text = text
         self.cues = lexicons.cues(text)
         self._lexicons = lexicons
-        self._present = sum(lexicons.bits[name] for name in self.cues)
+        self.present = sum(lexicons.bits[name] for name in self.cues)  # bits of lexicons found
         self._negated: dict[Span, bool] = {}
         self._negating: list[Span] | None = None  # cues whose own words hold a negator
         self._sentences: dict[Span, Span] = {}
@@ -234,7 +235,7 @@ class Reader:
         (see `Lexicons.masks`), worked out once per rule set.
         """
         for need, mask in masks or self._lexicons.masks(spec):
-            if (self._present & mask).bit_count() < need:
+            if (self.present & mask).bit_count() < need:
                 return
         counts = [sum(len(self.cues.get(name, ())) for name in pool) for _, pool in spec.groups]
         if len({s for _, pool in spec.groups for n in pool for s in self.cues.get(n, ())}) < sum(
@@ -248,8 +249,10 @@ class Reader:
             window = self._windows.get((rule.window, span))
             if window is None:
                 window = self._windows[rule.window, span] = self._window(rule.window, span)
+            if self._has_any(spec.excluded, window, negation):
+                continue  # cheaper to rule out first than to choose the cues
             chosen = self._choose(spec.groups, anchor, name, span, window, negation)
-            if chosen and not self._has_any(spec.excluded, window, negation):
+            if chosen:
                 yield Firing(rule, chosen, window)
 
     def _cues_of(self, names: tuple[str, ...]) -> list[tuple[str, Span]]:
@@ -265,12 +268,17 @@ class Reader:
         for index, (need, pool) in enumerate(groups):
             names = [name for name in pool if not (index == anchor and name == anchor_name)]
             met = 1 if index == anchor else 0
-            for name in names:
+            for position, name in enumerate(names):
                 if met >= need:
                     break
-                pick = next((s for s in self.cues.get(name, ()) if _inside(s, window)
-                             and not _overlaps(s, chosen)
-                             and not (negation and self._is_negated(s))), None)  # fmt: skip
+                usable = [s for s in self.cues.get(name, ()) if _inside(s, window)
+                          and not _overlaps(s, chosen)
+                          and not (negation and self._is_negated(s))]  # fmt: skip
+                # Lexicons share phrases: keep clear of the cues the rest of the pool may need.
+                rest = [s for other in names[position + 1 :] for s in self.cues.get(other, ())]
+                pick = next((s for s in usable if not _overlaps(s, rest)), None) or next(
+                    iter(usable), None
+                )
                 if pick is not None:
                     chosen.append(pick)
                     met += 1
@@ -312,8 +320,11 @@ class Reader:
     def _negating_cues(self) -> list[Span]:
         """Cues whose own words include a negator ("no reason to", "won't need")."""
         if self._negating is None:
-            spans = {span for spans in self.cues.values() for span in spans}
-            self._negating = [s for s in spans if context.has_negator(self.text[s[0] : s[1]])]
+            # One scan of the post for negators, then a look-up per cue, not a search per cue.
+            negators = context.negator_spans(self.text)
+            starts = [start for start, _ in negators]
+            spans = {span for spans in self.cues.values() for span in spans} if negators else ()
+            self._negating = [s for s in spans if _holds_negator(negators, starts, s)]
         return self._negating
 
     def _nearby(self, begin: int, stop: int) -> Span:
@@ -350,6 +361,12 @@ class Reader:
                 self.text, span[1], stop, reach
             )
         return begin, stop
+
+
+def _holds_negator(negators: list[Span], starts: list[int], span: Span) -> bool:
+    """Whether a negator lies wholly inside `span` (`negators` in order, `starts` theirs)."""
+    index = bisect_left(starts, span[0])
+    return index < len(negators) and negators[index][1] <= span[1]
 
 
 def _inside(span: Span, window: Span) -> bool:

@@ -32,7 +32,12 @@ _PAST = re.compile(
     r"|a (?:kid|child|teen|teenager|student)|(?:at|in) (?:school|college|uni|university"
     r"|secondary school|high school|sixth form|my teens|my twenties))"
     r"|in my (?:teens|twenties|younger days)|as a (?:teen|teenager|kid|child)|last year"
-    r"|years clean|i survived|(?:in|of|during|until|till|throughout) (?:19|20)\d\d"
+    r"|(?:days?|weeks?|months?|years) clean|i survived"
+    r"|(?:in|of|during|until|till|throughout) (?:19|20)\d\d"
+    # Recovery anniversaries: "two years since my overdose", "self-harm free for a year".
+    r"|(?:years?|months?) since (?:my|the|that) (?:overdose|od|(?:last |suicide )?attempt"
+    r"|last relapse)|(?:free|clean|sober) for (?:over |nearly |almost )?"
+    r"(?:\d+|a|one|two|three|four|five|six|seven|eight|nine|ten|several) (?:years?|months?)"
     r"|(?:in|during) (?:my|the) (?:first|second|third|final) year"
     r"|(?:helped|got|pulled|brought) me through|came out the other side|i'?m still here"
     # Recovered now: "I'm 25 now", "life is good now", "it does get better".
@@ -53,6 +58,12 @@ _RELATIONS = (
     r"|teenager|ex|stepson|stepdaughter|twin|lad|lass|guy|bloke|man|woman|person|member|user"
     r"|gran|granny|grandson|granddaughter|stepdad|stepmum|stepmom|spouse|carer|boss|manager|teacher"
 )
+# "my mum's tablets": the relation owns the means (or the cue right after), not the subject.
+_BELONGINGS = (
+    r"(?:old |own |spare |sleeping |heart |pain |prescription )*(?:pills|tablets|meds|medication"
+    r"|medicine|prescription|insulin|morphine|gun|shotgun|rifle|pistol|car|belt|rope|razor|knife"
+    r"|patches|painkillers|stash|cabinet|cupboard|garage|shed)"
+)
 _SUBJECT = re.compile(
     r"\b(?:(?P<first>i|i'm|im|i've|ive|i'd|i'll|me|myself)"
     # A generic or addressed subject: advice and support, not the writer's own crisis.
@@ -64,6 +75,7 @@ _SUBJECT = re.compile(
     r"|they'll|him|his|her|them|(?<!can )(?<!could )(?<!would )(?<!will )(?:someone|somebody)"
     r"|this (?:person|guy|girl|user|member)"
     rf"|(?:my|our|a|his|her|their|one of my|the)(?: [\w'-]+){{0,2}}? (?:{_RELATIONS})s?))\b"
+    rf"(?!'s ?$|'?s? (?:{_BELONGINGS})\b)"
 )
 _THIRD_SELF = re.compile(
     r"\b(?:him|her|them|their|one)\s?sel(?:f|ves)\b|\bthemselves\b"
@@ -121,9 +133,13 @@ def reading(text: str, start: int, end: int, cues: list[tuple[int, int]] | None 
 
 
 def _first_in_each_sentence(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """The earliest span in each sentence that has one: it sets that sentence's tense."""
+    """The earliest span in each sentence that has one: it sets that sentence's tense.
+
+    A bare pronoun ("i") only stands in when its sentence has no other cue: it would split
+    a marker like "when i was 17".
+    """
     firsts: dict[int, tuple[int, int]] = {}
-    for span in sorted(spans):
+    for span in sorted(spans, key=lambda s: (is_pronoun(text[s[0] : s[1]]), s)):
         firsts.setdefault(sentence_bounds(text, *span)[0], span)
     return list(firsts.values())
 
@@ -238,9 +254,9 @@ def is_negated(before: str) -> bool:
     return last.group() == "no way" or not _FIRST_PERSON.search(after)
 
 
-def has_negator(words: str) -> bool:
-    """Whether `words` contain a negator at all."""
-    return bool(_NEGATOR.search(words))
+def negator_spans(text: str) -> list[tuple[int, int]]:
+    """Where the negators in `text` are, in order."""
+    return [found.span() for found in _NEGATOR.finditer(text)]
 
 
 def is_figurative(after: str) -> bool:
