@@ -11,7 +11,6 @@ Ctrl-C.
 
 from __future__ import annotations
 
-import os
 import re
 import signal
 import socket
@@ -25,14 +24,21 @@ from pathlib import Path
 from playwright.sync_api import Browser, Page, sync_playwright
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO_ROOT))
+
+from bench.browser import (  # noqa: E402
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    DESKTOP,
+    PHONE,
+    forum_env,
+    start_forum_command,
+    stop_process_group,
+    submit_log_in,
+    submit_sign_up,
+)
+
 OUT = REPO_ROOT / "static" / "img" / "screenshots"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync",
-]  # fmt: skip
-DESKTOP = {"width": 1280, "height": 900}
-PHONE = {"width": 390, "height": 844}
 PASSWORD = "lantern orchard pebble drift"
 
 THREAD_TITLE = "Made the phone call I'd been putting off"
@@ -72,23 +78,9 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def forum_env(instance: Path) -> dict[str, str]:
-    """This environment without settings that would point elsewhere, on `instance`."""
-    drop = ("REDIS_URL", "DATABASE_URL", "SECRET_KEY", "FLASK_DEBUG")
-    env = {k: v for k, v in os.environ.items() if k not in drop and not k.startswith("FORUM_")}
-    env.update(FORUM_INSTANCE_PATH=str(instance), FLASK_APP="wsgi", PYTHONUNBUFFERED="1")
-    return env
-
-
 def start_forum(instance: Path, port: int, log: Path) -> subprocess.Popen[bytes]:
     """`flask forum serve` in its own process group, on the embedded Redis and SQLite."""
-    env = forum_env(instance)
-    cmd = [sys.executable, "-m", "flask", "forum", "serve", "--port", str(port)]
-    with log.open("wb") as out:
-        return subprocess.Popen(  # noqa: S603
-            cmd, cwd=REPO_ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )  # fmt: skip
+    return start_forum_command(["serve", "--port", str(port)], forum_env(instance), log)
 
 
 def wait_until_up(process: subprocess.Popen[bytes], base: str, timeout: float = 60) -> None:
@@ -109,25 +101,18 @@ def wait_until_up(process: subprocess.Popen[bytes], base: str, timeout: float = 
 
 def stop_forum(process: subprocess.Popen[bytes]) -> None:
     """Ctrl-C for the whole group; SIGKILL if it has not stopped after 20 s."""
-    if process.poll() is None:
-        os.killpg(process.pid, signal.SIGINT)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
+    stop_process_group(process, signal.SIGINT)
+
+
+def _desktop_page(browser: Browser, base: str) -> Page:
+    """A page in a fresh desktop context, light colour scheme."""
+    return browser.new_context(viewport=DESKTOP, color_scheme="light", base_url=base).new_page()
 
 
 def sign_up(browser: Browser, base: str, pseudonym: str) -> Page:
     """A new member in a fresh browser context, signed up through the form."""
-    context = browser.new_context(viewport=DESKTOP, color_scheme="light", base_url=base)
-    page = context.new_page()
-    page.goto("/signup")
-    page.get_by_label("Pseudonym").fill(pseudonym)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_label("Password again").fill(PASSWORD)
-    page.get_by_label("I have read and accept the community guidelines").check()
-    page.get_by_role("button", name="Create my account").click()
+    page = _desktop_page(browser, base)
+    submit_sign_up(page, pseudonym, PASSWORD)
     page.get_by_role("link", name="I have saved them, continue").click()
     page.wait_for_url(base + "/")
     return page
@@ -144,12 +129,8 @@ def create_admin(instance: Path, pseudonym: str) -> None:
 
 
 def log_in(browser: Browser, base: str, pseudonym: str) -> Page:
-    context = browser.new_context(viewport=DESKTOP, color_scheme="light", base_url=base)
-    page = context.new_page()
-    page.goto("/login")
-    page.get_by_label("Pseudonym").fill(pseudonym)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    page = _desktop_page(browser, base)
+    submit_log_in(page, pseudonym, PASSWORD)
     page.wait_for_url(base + "/")
     return page
 

@@ -312,7 +312,12 @@ def main() -> None:
         for worker in workers:
             worker.terminate()
         for worker in workers:
-            worker.wait(timeout=30)
+            try:
+                worker.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                print(f"an rq worker (pid {worker.pid}) did not stop within 30 s; killed")
+                worker.kill()
+                worker.wait()
         redis.terminate()
         redis.wait()
         shutil.rmtree(folder, ignore_errors=True)

@@ -40,6 +40,21 @@ def _board_for(role: str, slug: str | None):  # type: ignore[no-untyped-def]
     return board(slug) if slug else None
 
 
+def _settle(  # type: ignore[no-untyped-def]
+    action: str, changed: bool, user, role: str, slug: str | None, where, actor, *,
+    unchanged: str, done: str,
+) -> None:  # fmt: skip
+    """Log and commit a role change, or say there was nothing to do."""
+    on = f" on {where.slug!r}" if where else ""
+    if not changed:
+        click.echo(f"{user.pseudonym} {unchanged} the {role} role{on}; nothing to do.")
+        return
+    append_log(action, actor=actor, subject_user_id=user.id,
+               details={"role": role, "board": slug})  # fmt: skip
+    db.session.commit()
+    click.echo(f"{user.pseudonym} {done} {role}{on}.")
+
+
 _ROLE = click.argument("role", type=click.Choice(ROLES))
 _BOARD = click.option("--board", "slug", metavar="SLUG", help="The board (facilitator role).")
 
@@ -56,14 +71,8 @@ def grant(pseudonym: str, role: str, slug: str | None, actor_name: str | None) -
         changed = accounts.set_admin(user, True)
     else:
         changed = boards.grant_facilitator(user, where)
-    on = f" on {where.slug!r}" if where else ""
-    if not changed:
-        click.echo(f"{user.pseudonym} already has the {role} role{on}; nothing to do.")
-        return
-    append_log("role_grant", actor=actor, subject_user_id=user.id,
-               details={"role": role, "board": slug})  # fmt: skip
-    db.session.commit()
-    click.echo(f"{user.pseudonym} is now {role}{on}.")
+    _settle("role_grant", changed, user, role, slug, where, actor,
+            unchanged="already has", done="is now")  # fmt: skip
 
 
 @role_group.command("revoke", short_help="Take a role from a member.")
@@ -74,7 +83,6 @@ def grant(pseudonym: str, role: str, slug: str | None, actor_name: str | None) -
 def revoke(pseudonym: str, role: str, slug: str | None, actor_name: str | None) -> None:
     """Take the admin role, or the facilitator role on a board, from PSEUDONYM."""
     user, where, actor = member(pseudonym), _board_for(role, slug), resolve_actor(actor_name)
-    on = f" on {where.slug!r}" if where else ""
     if where is None:
         try:
             changed = accounts.set_admin(user, False)
@@ -82,13 +90,8 @@ def revoke(pseudonym: str, role: str, slug: str | None, actor_name: str | None) 
             fail(str(error))
     else:
         changed = boards.revoke_facilitator(user, where)
-    if not changed:
-        click.echo(f"{user.pseudonym} does not have the {role} role{on}; nothing to do.")
-        return
-    append_log("role_revoke", actor=actor, subject_user_id=user.id,
-               details={"role": role, "board": slug})  # fmt: skip
-    db.session.commit()
-    click.echo(f"{user.pseudonym} is no longer {role}{on}.")
+    _settle("role_revoke", changed, user, role, slug, where, actor,
+            unchanged="does not have", done="is no longer")  # fmt: skip
 
 
 @role_group.command("list")

@@ -85,44 +85,54 @@ def _back_to_thread(thread: Thread):  # type: ignore[no-untyped-def]
     return redirect(url_for("posts.thread", thread_id=thread.id, page=page_arg))
 
 
+def _change_thread_follow(thread_id: int, change, message: str):  # type: ignore[no-untyped-def]
+    thread = _thread_or_404(thread_id)
+    change(current_user.id, thread.id)
+    db.session.commit()
+    flash(message, "success")
+    return _back_to_thread(thread)
+
+
+def _change_board_follow(slug: str, change, message: str):  # type: ignore[no-untyped-def]
+    board = get_board(slug) or abort(404)
+    change(current_user.id, board)
+    db.session.commit()
+    flash(message, "success")
+    return redirect(url_for("boards.board", slug=board.slug))
+
+
 @bp.post("/t/<int:thread_id>/follow")
 @login_required
 def follow_thread(thread_id: int):
-    thread = _thread_or_404(thread_id)
-    follows.follow_thread(current_user.id, thread.id)
-    db.session.commit()
-    flash("You are following this thread. New replies will show in your notifications.", "success")
-    return _back_to_thread(thread)
+    return _change_thread_follow(
+        thread_id, follows.follow_thread,
+        "You are following this thread. New replies will show in your notifications.",
+    )  # fmt: skip
 
 
 @bp.post("/t/<int:thread_id>/unfollow")
 @login_required
 def unfollow_thread(thread_id: int):
-    thread = _thread_or_404(thread_id)
-    follows.unfollow_thread(current_user.id, thread.id)
-    db.session.commit()
-    flash("You have stopped following this thread.", "success")
-    return _back_to_thread(thread)
+    return _change_thread_follow(
+        thread_id, follows.unfollow_thread, "You have stopped following this thread."
+    )
 
 
 @bp.post("/b/<slug>/follow")
 @login_required
 def follow_board(slug: str):
-    board = get_board(slug) or abort(404)
-    follows.follow_board(current_user.id, board)
-    db.session.commit()
-    flash("You are following this board. New threads will show in your notifications.", "success")
-    return redirect(url_for("boards.board", slug=board.slug))
+    return _change_board_follow(
+        slug, follows.follow_board,
+        "You are following this board. New threads will show in your notifications.",
+    )  # fmt: skip
 
 
 @bp.post("/b/<slug>/unfollow")
 @login_required
 def unfollow_board(slug: str):
-    board = get_board(slug) or abort(404)
-    follows.unfollow_board(current_user.id, board)
-    db.session.commit()
-    flash("You have stopped following this board.", "success")
-    return redirect(url_for("boards.board", slug=board.slug))
+    return _change_board_follow(
+        slug, follows.unfollow_board, "You have stopped following this board."
+    )
 
 
 @bp.get("/t/<int:thread_id>/unread")

@@ -27,8 +27,11 @@ class Thread(CreatedAtMixin, db.Model):
         Index("ix_thread_board_listing", "board_id", "is_pinned", "last_post_at", "id"),
         # The unanswered list: oldest first, over the (few) threads nobody has answered yet.
         Index(
-            "ix_thread_unanswered", "created_at", "id",
-            postgresql_where=text("answered_at IS NULL"), sqlite_where=text("answered_at IS NULL"),
+            "ix_thread_unanswered",
+            "created_at",
+            "id",
+            postgresql_where=text("answered_at IS NULL"),
+            sqlite_where=text("answered_at IS NULL"),
         ),  # fmt: skip
     )
 

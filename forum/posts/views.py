@@ -75,13 +75,19 @@ def _after_posting(post, precheck):  # type: ignore[no-untyped-def]
     return redirect(_permalink(post))
 
 
-@bp.get("/t/<int:thread_id>")
-@login_required
-def thread(thread_id: int):
+def _visible_thread(thread_id: int):  # type: ignore[no-untyped-def]
+    """The thread and whether the member facilitates its board; 404 if they may not see it."""
     thread = services.get_thread(thread_id) or abort(404)
     moderator = is_facilitator(current_user, thread.board_id)
     if not services.can_see_thread(current_user, thread, moderator):
         abort(404)
+    return thread, moderator
+
+
+@bp.get("/t/<int:thread_id>")
+@login_required
+def thread(thread_id: int):
+    thread, moderator = _visible_thread(thread_id)
     pages = services.page_count(thread, _per_page())
     try:
         page = int(request.args.get("page", 1))
@@ -113,10 +119,7 @@ def _intent_form(thread):  # type: ignore[no-untyped-def]
 @bp.post("/t/<int:thread_id>/intent")
 @login_required
 def change_intent(thread_id: int):
-    thread = services.get_thread(thread_id) or abort(404)
-    moderator = is_facilitator(current_user, thread.board_id)
-    if not services.can_see_thread(current_user, thread, moderator):
-        abort(404)
+    thread, _moderator = _visible_thread(thread_id)
     form = IntentForm(prefix="intent")
     if not form.validate_on_submit():
         abort(400)

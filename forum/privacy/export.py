@@ -197,16 +197,21 @@ def _posts(user_id: int) -> list[dict[str, Any]]:
     ]
 
 
-def _reports_made(user_id: int) -> list[dict[str, Any]]:
+def _about_posts(model, owner, field: str, user_id: int) -> list[dict[str, Any]]:  # type: ignore[no-untyped-def]
+    """The member's rows about posts (reports, reactions), oldest first: post, `field`, when."""
     rows = db.session.execute(
-        select(Flag.post_id, Flag.reason, Flag.created_at)
-        .where(Flag.reporter_id == user_id)
-        .order_by(Flag.created_at, Flag.id)
+        select(model.post_id, getattr(model, field), model.created_at)
+        .where(owner == user_id)
+        .order_by(model.created_at, model.id)
     )
     return [
-        {"post_id": post_id, "reason": reason, "created_at": _iso(made)}
-        for post_id, reason, made in rows
+        {"post_id": post_id, field: value, "created_at": _iso(made)}
+        for post_id, value, made in rows
     ]
+
+
+def _reports_made(user_id: int) -> list[dict[str, Any]]:
+    return _about_posts(Flag, Flag.reporter_id, "reason", user_id)
 
 
 def _sanctions(user_id: int) -> list[dict[str, Any]]:
@@ -264,12 +269,4 @@ def _notifications(user_id: int) -> list[dict[str, Any]]:
 
 def _reactions(user_id: int) -> list[dict[str, Any]]:
     """The reactions the member sent; never who reacted to the member's own posts."""
-    rows = db.session.execute(
-        select(Reaction.post_id, Reaction.kind, Reaction.created_at)
-        .where(Reaction.user_id == user_id)
-        .order_by(Reaction.created_at, Reaction.id)
-    )
-    return [
-        {"post_id": post_id, "kind": kind, "created_at": _iso(made)}
-        for post_id, kind, made in rows
-    ]
+    return _about_posts(Reaction, Reaction.user_id, "kind", user_id)

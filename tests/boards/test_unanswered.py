@@ -29,16 +29,6 @@ PER_PAGE = 30  # FORUM_THREADS_PER_PAGE
 
 
 @pytest.fixture
-def board(ctx):
-    return BoardFactory(slug="anxiety", name="Anxiety")
-
-
-@pytest.fixture
-def ash(ctx):
-    return UserFactory(pseudonym="Ash")
-
-
-@pytest.fixture
 def birch(ctx):
     return UserFactory(pseudonym="Birch")
 

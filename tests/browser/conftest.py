@@ -12,11 +12,9 @@ and any other outside request is aborted.
 
 from __future__ import annotations
 
-import os
 import re
 import signal
 import subprocess
-import sys
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -28,21 +26,18 @@ from flask import Flask
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
 from werkzeug.serving import WSGIRequestHandler, make_server
 
-from forum.config import REPO_ROOT
-from tests.browser.helpers import (
+from bench.browser import (
     CHROMIUM,
     CHROMIUM_ARGS,
     DESKTOP,
-    EXIT_PAGE,
-    chromium_missing_message,
-    wait_for_jobs,
+    forum_env,
+    start_forum_command,
+    stop_process_group,
 )
+from tests.browser.helpers import EXIT_PAGE, chromium_missing_message, wait_for_jobs
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
-
-# Settings that would point the worker at another database, Redis or environment.
-FOREIGN_ENV = ("REDIS_URL", "DATABASE_URL", "SECRET_KEY", "FLASK_DEBUG", "FLASK_APP")
 
 
 class QuietHandler(WSGIRequestHandler):
@@ -90,25 +85,17 @@ def live_worker(app: Flask, tmp_path_factory: pytest.TempPathFactory) -> Iterato
     Package-scoped so that it stops before the other test folders run: they drive their
     own burst workers and count what is left in the queue.
     """
-    env = {
-        k: v for k, v in os.environ.items() if k not in FOREIGN_ENV and not k.startswith("FORUM_")
-    }
-    env.update(
-        FLASK_APP="wsgi", PYTHONUNBUFFERED="1", FORUM_INSTANCE_PATH=app.instance_path,
-        DATABASE_URL=app.config["SQLALCHEMY_DATABASE_URI"], REDIS_URL=app.config["REDIS_URL"],
-        SECRET_KEY=app.config["SECRET_KEY"],
+    env = forum_env(
+        app.instance_path, DATABASE_URL=app.config["SQLALCHEMY_DATABASE_URI"],
+        REDIS_URL=app.config["REDIS_URL"], SECRET_KEY=app.config["SECRET_KEY"],
     )  # fmt: skip
     log = tmp_path_factory.mktemp("worker") / "worker.log"
-    with log.open("wb") as out:
-        process = subprocess.Popen(  # noqa: S603
-            [sys.executable, "-m", "flask", "forum", "worker"], cwd=REPO_ROOT, env=env,
-            stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
-        )  # fmt: skip
+    process = start_forum_command(["worker"], env, log)
     try:
         _wait_for_worker(app, process, log)
         yield
     finally:
-        _stop(process)
+        stop_process_group(process, signal.SIGTERM)
     assert process.returncode in (0, -signal.SIGTERM), log.read_text(errors="replace")
 
 
@@ -127,16 +114,6 @@ def _wait_for_worker(app: Flask, process: subprocess.Popen[bytes], log: Path) ->
                 return
             time.sleep(0.1)
     raise AssertionError("the worker did not start:\n" + log.read_text(errors="replace"))
-
-
-def _stop(process: subprocess.Popen[bytes]) -> None:
-    if process.poll() is None:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
 
 
 @pytest.fixture(scope="package")

@@ -9,16 +9,10 @@ from pathlib import Path
 from flask import Flask
 from playwright.sync_api import Locator, Page, expect
 
+from bench.browser import CHROMIUM, submit_log_in, submit_sign_up
 from forum.accounts.models import User
 from tests.conftest import PASSWORD
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync",
-]  # fmt: skip
-DESKTOP = {"width": 1280, "height": 900}
-PHONE = {"width": 390, "height": 844}
 EXIT_PAGE = "<!doctype html><title>Weather</title><h1>Weather forecast</h1>"
 NEW_PASSWORD = "lantern orchard pebble drift"
 
@@ -50,22 +44,13 @@ def wait_for_jobs(app: Flask, timeout: float = 20) -> None:
 
 def log_in(page: Page, user: User | str, password: str = PASSWORD) -> None:
     """Log in through the form and land on the boards."""
-    pseudonym = user if isinstance(user, str) else user.pseudonym
-    page.goto("/login")
-    page.get_by_label("Pseudonym").fill(pseudonym)
-    page.get_by_label("Password", exact=True).fill(password)
-    page.get_by_role("button", name="Log in").click()
+    submit_log_in(page, user if isinstance(user, str) else user.pseudonym, password)
     expect(page.get_by_role("heading", name="Boards", exact=True)).to_be_visible()
 
 
 def sign_up(page: Page, pseudonym: str, password: str = NEW_PASSWORD) -> list[str]:
     """Sign up through the form; return the recovery codes shown once, and continue."""
-    page.goto("/signup")
-    page.get_by_label("Pseudonym").fill(pseudonym)
-    page.get_by_label("Password", exact=True).fill(password)
-    page.get_by_label("Password again").fill(password)
-    page.get_by_label("I have read and accept the community guidelines").check()
-    page.get_by_role("button", name="Create my account").click()
+    submit_sign_up(page, pseudonym, password)
     expect(page.get_by_role("heading", name=f"Welcome to Kindred, {pseudonym}")).to_be_visible()
     codes = page.locator(".recovery-codes code").all_inner_texts()
     page.get_by_role("link", name="I have saved them, continue").click()

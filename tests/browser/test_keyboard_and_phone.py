@@ -8,14 +8,8 @@ from collections.abc import Callable
 import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 
-from tests.browser.helpers import (
-    DESKTOP,
-    NEW_PASSWORD,
-    PHONE,
-    no_horizontal_scroll,
-    post_of,
-    tab_to,
-)
+from bench.browser import DESKTOP, PHONE
+from tests.browser.helpers import NEW_PASSWORD, no_horizontal_scroll, post_of, tab_to
 from tests.browser.pages import MAIN_PAGES, build_world, open_as_viewers
 from tests.factories import BoardFactory, UserFactory, make_thread
 

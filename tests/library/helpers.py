@@ -125,16 +125,6 @@ def log_actions() -> list[tuple[str, int | None]]:
     )]  # fmt: skip
 
 
-def text_of(response: Any) -> str:
-    return response.get_data(as_text=True)
-
-
-def page_of(client: FlaskClient, url: str) -> str:
-    response = client.get(url)
-    assert response.status_code == 200, (url, response.status_code)
-    return text_of(response)
-
-
 def listed_posts(page: str) -> list[int]:
     """The post ids a What helped page links to, in order."""
     entries = re.findall(r'<li class="library-entry">(.*?)</li>', page, re.S)

@@ -11,20 +11,12 @@ from tests.library.helpers import (
     SECRET_HELP,
     accepted,
     answer,
-    build_scene,
     entry_of,
     listed_posts,
     nominate,
     nominated,
-    page_of,
-    text_of,
 )
-from tests.posts.helpers import logged_in
-
-
-@pytest.fixture
-def scene(ctx):  # type: ignore[no-untyped-def]
-    return build_scene()
+from tests.posts.helpers import logged_in, page_of, text_of
 
 
 def test_the_consent_page_shows_the_post_and_the_credit(app, scene):

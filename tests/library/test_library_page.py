@@ -18,21 +18,14 @@ from tests.factories import UserFactory, make_reply
 from tests.library.helpers import (
     HELPFUL,
     accepted,
-    build_scene,
     entry_of,
     hide,
     listed_posts,
     log_actions,
     nominated,
     notes_of,
-    page_of,
 )
-from tests.posts.helpers import count_queries, first_post, logged_in
-
-
-@pytest.fixture
-def scene(ctx):  # type: ignore[no-untyped-def]
-    return build_scene()
+from tests.posts.helpers import count_queries, first_post, logged_in, page_of
 
 
 def library(app, user) -> str:  # type: ignore[no-untyped-def]

@@ -10,23 +10,16 @@ from forum.posts.models import Post
 from forum.posts.services import withdraw_post
 from tests.conftest import post_form
 from tests.library.helpers import (
-    build_scene,
     entry_of,
     flashes,
     hide,
     log_actions,
     nominate,
     notes_of,
-    page_of,
 )
-from tests.posts.helpers import logged_in
+from tests.posts.helpers import logged_in, page_of
 
 BUTTON = "Suggest for What helped"
-
-
-@pytest.fixture
-def scene(ctx):  # type: ignore[no-untyped-def]
-    return build_scene()
 
 
 def test_the_boards_facilitators_see_the_button_on_others_posts(app, scene):

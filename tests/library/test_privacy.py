@@ -14,21 +14,8 @@ from forum.posts import services as posts
 from forum.preferences.models import MuteList
 from forum.preferences.services import save_mutes
 from tests.conftest import PASSWORD, post_form
-from tests.library.helpers import (
-    accepted,
-    build_scene,
-    entry_of,
-    fresh,
-    listed_posts,
-    nominated,
-    page_of,
-)
-from tests.posts.helpers import logged_in
-
-
-@pytest.fixture
-def scene(ctx):  # type: ignore[no-untyped-def]
-    return build_scene()
+from tests.library.helpers import accepted, entry_of, fresh, listed_posts, nominated
+from tests.posts.helpers import logged_in, page_of
 
 
 def exported(app, user: User) -> tuple[str, dict]:  # type: ignore[type-arg]

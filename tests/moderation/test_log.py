@@ -15,7 +15,6 @@ from tests.conftest import PASSWORD, post_form
 from tests.factories import make_reply
 from tests.moderation.helpers_review import (
     act,
-    build_scene,
     fresh,
     log_count,
     log_rows,
@@ -24,11 +23,6 @@ from tests.moderation.helpers_review import (
     report,
     text_of,
 )
-
-
-@pytest.fixture
-def scene(ctx):  # type: ignore[no-untyped-def]
-    return build_scene()
 
 
 def several_actions(app, scene) -> None:  # type: ignore[no-untyped-def]

@@ -12,7 +12,6 @@ from tests.factories import UserFactory, make_reply
 from tests.moderation.helpers_review import (
     CRISIS_TEXT,
     HELD_TEXT,
-    build_scene,
     flags_of,
     flashes,
     fresh,
@@ -27,11 +26,6 @@ from tests.moderation.helpers_review import (
 )
 
 REASONS = {"guidelines", "personal_info", "spam", "harassment"}
-
-
-@pytest.fixture
-def scene(ctx):  # type: ignore[no-untyped-def]
-    return build_scene()
 
 
 def send_report(client, post_id, reason=None, details=""):  # type: ignore[no-untyped-def]

@@ -21,7 +21,6 @@ from tests.factories import UserFactory, make_reply
 from tests.moderation.helpers_review import (
     HELD_TEXT,
     act,
-    build_scene,
     flashes,
     fresh,
     item_by_id,
@@ -42,17 +41,6 @@ from tests.moderation.helpers_review import (
 )
 
 REPORTED_NOTE = "A facilitator looked at the post you reported."
-
-
-@pytest.fixture
-def scene(ctx):  # type: ignore[no-untyped-def]
-    return build_scene()
-
-
-@pytest.fixture
-def item(scene):  # type: ignore[no-untyped-def]
-    """The open review item of the author's reply, reported by `member`."""
-    return report(scene.post, scene.member, "harassment")
 
 
 def thread_page(client, scene) -> str:  # type: ignore[no-untyped-def]

@@ -22,7 +22,6 @@ from tests.moderation.helpers_review import (
     CRISIS_TEXT,
     HELD_TEXT,
     act,
-    build_scene,
     flags_of,
     flashes,
     header,
@@ -42,12 +41,6 @@ from tests.moderation.helpers_review import (
     text_of,
     worry,
 )
-
-
-@pytest.fixture
-def scene(ctx):  # type: ignore[no-untyped-def]
-    return build_scene()
-
 
 # Who may see the queue.
 

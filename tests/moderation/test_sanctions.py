@@ -18,29 +18,17 @@ from tests.conftest import login, post_form
 from tests.factories import UserFactory
 from tests.moderation.helpers_review import (
     act,
-    build_scene,
     flashes,
     fresh,
     log_rows,
     logged_in,
     main,
     notifications_of,
-    report,
     text_of,
     user_by_id,
 )
 
 REASON = "Please keep replies kind, even on hard days."
-
-
-@pytest.fixture
-def scene(ctx):  # type: ignore[no-untyped-def]
-    return build_scene()
-
-
-@pytest.fixture
-def item(scene):  # type: ignore[no-untyped-def]
-    return report(scene.post, scene.member, "harassment")
 
 
 def sanction(app, scene, item, kind, days=None, reason=REASON):  # type: ignore[no-untyped-def]

@@ -3,8 +3,6 @@ threads, held posts only once approved and only once."""
 
 from __future__ import annotations
 
-import pytest
-
 from forum.boards.services import grant_facilitator
 from forum.extensions import db
 from forum.moderation import actions, reports
@@ -27,11 +25,6 @@ from tests.notifications.helpers import (
     text_of,
     words,
 )
-
-
-@pytest.fixture
-def forum(ctx):
-    return make_forum()
 
 
 def test_a_reply_tells_every_follower_but_not_the_poster(forum):

@@ -19,11 +19,6 @@ from tests.notifications.helpers import (
 )
 
 
-@pytest.fixture
-def forum(ctx):
-    return make_forum()
-
-
 def test_thread_page_offers_a_follow_button_that_works_without_javascript(app, forum):
     thread = start(forum.board, forum.ash)
     dale = logged_in(app, forum.dale)

@@ -23,11 +23,6 @@ from tests.notifications.helpers import (
 )
 
 
-@pytest.fixture
-def forum(ctx):
-    return make_forum()
-
-
 @pytest.mark.parametrize("written", ["@Dale", "@dale", "@DALE", "@Ｄａｌｅ"])
 def test_a_mention_matches_the_pseudonym_ignoring_case_and_width(forum, written):
     thread = start(forum.board, forum.ash)

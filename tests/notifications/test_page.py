@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import re
 
-import pytest
-
 from forum.extensions import db
 from forum.notifications.services import PAGE_SIZE, notify
 from tests.conftest import post_form
@@ -14,7 +12,6 @@ from tests.notifications.helpers import (
     answer,
     logged_in,
     main_of,
-    make_forum,
     notes_of,
     start,
     text_of,
@@ -23,11 +20,6 @@ from tests.notifications.helpers import (
 from tests.posts.helpers import build_replies, count_queries
 
 NOTE_LINK = re.compile(r'href="/notifications/(\d+)"')
-
-
-@pytest.fixture
-def forum(ctx):
-    return make_forum()
 
 
 def _messages(user, count: int) -> None:  # type: ignore[no-untyped-def]

@@ -30,11 +30,6 @@ from tests.notifications.helpers import (
 EVERYTHING_OFF = dict.fromkeys(follows.PREFERENCE_FIELDS, False)
 
 
-@pytest.fixture
-def forum(ctx):
-    return make_forum()
-
-
 def _checked(page: str, name: str) -> bool:
     """Whether the checkbox called `name` is ticked."""
     match = re.search(rf'<input[^>]*name="{name}"[^>]*>', page)

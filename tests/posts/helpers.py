@@ -7,7 +7,9 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import event
@@ -18,13 +20,27 @@ from forum.extensions import db
 from forum.posts import services
 from forum.posts.models import Post, Thread
 from tests.conftest import login
-from tests.factories import UserFactory
+from tests.factories import BoardFactory, UserFactory
 
 # A fixed moment with a microsecond part, so that cursors must keep microseconds.
 BASE_TIME = datetime(2024, 5, 1, 12, 0, 0, 123456, tzinfo=UTC)
 
 THREAD_LINK = re.compile(r'class="thread-title" href="/t/(\d+)"')
 POST_ARTICLE = re.compile(r'<article class="post[^"]*" id="p(\d+)"')
+
+
+# Fixtures that several folders share: their conftest.py imports them.
+
+
+@pytest.fixture
+def board(ctx) -> Board:  # type: ignore[no-untyped-def]
+    """The Anxiety board, at /b/anxiety."""
+    return BoardFactory(slug="anxiety", name="Anxiety")
+
+
+@pytest.fixture
+def ash(ctx) -> User:  # type: ignore[no-untyped-def]
+    return UserFactory(pseudonym="Ash")
 
 
 def logged_in(app: Flask, user: User) -> FlaskClient:
@@ -126,3 +142,14 @@ def textarea_text(page: str, name: str = "body") -> str:
     match = re.search(rf'<textarea[^>]*name="{name}"[^>]*>(.*?)</textarea>', page, re.S)
     assert match, f"no {name} textarea"
     return html.unescape(match.group(1)).removeprefix("\r\n").removeprefix("\n")
+
+
+def text_of(response: Any) -> str:
+    return response.get_data(as_text=True)
+
+
+def page_of(client: FlaskClient, url: str) -> str:
+    """GET `url`, insist on a 200, return the page."""
+    response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code)
+    return text_of(response)

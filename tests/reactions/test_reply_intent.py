@@ -15,22 +15,12 @@ from forum.posts.intent import NotThreadAuthor, set_reply_intent
 from forum.posts.models import Thread
 from tests.anonymity.helpers import anonymous_thread, make_board
 from tests.conftest import csrf_from, post_form
-from tests.factories import BoardFactory, UserFactory, make_thread
+from tests.factories import UserFactory, make_thread
 from tests.reactions.helpers import browser, fresh, thread_page
 
 LISTENING = (
     "The author would like: <strong>just listening</strong> — please listen rather than advise."
 )
-
-
-@pytest.fixture
-def board(ctx):
-    return BoardFactory(slug="anxiety", name="Anxiety")
-
-
-@pytest.fixture
-def ash(ctx):
-    return UserFactory(pseudonym="Ash")
 
 
 @pytest.fixture

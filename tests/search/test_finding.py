@@ -9,13 +9,8 @@ from forum.db import utcnow
 from forum.extensions import db
 from forum.search import services as search
 from forum.search.services import MAX_PAGES, PER_PAGE, SearchInvalid
-from tests.factories import BoardFactory, UserFactory
+from tests.factories import BoardFactory
 from tests.search.helpers import found, opening, reply, start
-
-
-@pytest.fixture
-def member(ctx):
-    return UserFactory()
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from forum.extensions import db
 from forum.posts import services as posts
 from forum.privacy.retention import purge_expired_content
 from forum.search import schema
-from tests.factories import BoardFactory, UserFactory
+from tests.factories import BoardFactory
 from tests.search.helpers import (
     found,
     indexed_terms,
@@ -24,11 +24,6 @@ from tests.search.helpers import (
     sqlite_index_is_consistent,
     start,
 )
-
-
-@pytest.fixture
-def member(ctx):
-    return UserFactory()
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from sqlalchemy import text
 
 from forum.extensions import db
 from forum.search import maintenance
-from tests.factories import BoardFactory, UserFactory
+from tests.factories import BoardFactory
 from tests.search.helpers import found, is_sqlite, reply, sqlite_index_is_consistent, start
 
 
@@ -21,11 +21,6 @@ def cli(runner, ctx):  # type: ignore[no-untyped-def]
         return result
 
     return invoke
-
-
-@pytest.fixture
-def member(ctx):
-    return UserFactory()
 
 
 @pytest.fixture

@@ -19,11 +19,6 @@ from tests.search.helpers import found, moderate, opening, reply, start
 
 
 @pytest.fixture
-def member(ctx):
-    return UserFactory()
-
-
-@pytest.fixture
 def author(ctx):
     return UserFactory(pseudonym="Wren")
 

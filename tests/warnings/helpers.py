@@ -61,16 +61,6 @@ def newest_post() -> Post:
     return db.session.scalar(select(Post).order_by(Post.id.desc()).limit(1))
 
 
-def text_of(response: Any) -> str:
-    return response.get_data(as_text=True)
-
-
-def page_of(client: FlaskClient, url: str) -> str:
-    response = client.get(url)
-    assert response.status_code == 200, (url, response.status_code)
-    return text_of(response)
-
-
 def article(page: str, post_id: int) -> str:
     """The HTML of one post on a thread page ("" when it is not shown)."""
     match = re.search(rf'<article [^>]*id="p{post_id}".*?</article>', page, re.S)
@@ -99,6 +89,12 @@ def folded(article_html: str) -> Folded | None:
 def send(client: FlaskClient, url: str, data: dict[str, Any], page: str | None = None) -> Any:
     """POST a form as a browser would (lists become repeated fields, e.g. checkboxes)."""
     return post_form(client, url, data, page=page)
+
+
+def send_reply(client: FlaskClient, scene: Scene, **fields: Any) -> Any:
+    """Reply to the scene's thread from its page, as a browser would."""
+    page = f"/t/{scene.thread.id}"
+    return send(client, f"{page}/reply", fields, page=page)
 
 
 def checked_values(page: str, name: str) -> list[str]:

@@ -3,30 +3,22 @@ the post folded behind them until they open it."""
 
 from __future__ import annotations
 
-import pytest
 from sqlalchemy import func, select
 
 from forum.extensions import db
 from forum.posts.models import PostRevision
-from tests.posts.helpers import logged_in, textarea_text
+from tests.posts.helpers import logged_in, page_of, text_of, textarea_text
 from tests.warnings.helpers import (
     article,
-    build_scene,
     checked_values,
     field_errors,
     folded,
     fresh_post,
     input_value,
     newest_post,
-    page_of,
     send,
-    text_of,
+    send_reply,
 )
-
-
-@pytest.fixture
-def scene(ctx):  # type: ignore[no-untyped-def]
-    return build_scene()
 
 
 def test_new_thread_form_offers_the_whole_list_and_own_words(app, scene):
@@ -58,9 +50,7 @@ def test_a_thread_started_with_warnings_is_folded_behind_them(app, scene):
 
 def test_the_body_is_only_inside_the_details(app, scene):
     author = logged_in(app, scene.author)
-    send(author, f"/t/{scene.thread.id}/reply",
-         {"body": "I stopped eating for a while.", "content_warnings": ["eating"]},
-         page=f"/t/{scene.thread.id}")  # fmt: skip
+    send_reply(author, scene, body="I stopped eating for a while.", content_warnings=["eating"])
     post = newest_post()
     shown_article = article(page_of(logged_in(app, scene.reader), f"/t/{scene.thread.id}"), post.id)
     shown = folded(shown_article)
@@ -72,9 +62,9 @@ def test_the_body_is_only_inside_the_details(app, scene):
 
 def test_a_reply_with_warnings_from_the_thread_page(app, scene):
     author = logged_in(app, scene.reader)
-    response = send(author, f"/t/{scene.thread.id}/reply", {
-        "body": "Drinking was how I got through it.", "content_warnings": ["substance-use"],
-    }, page=f"/t/{scene.thread.id}")  # fmt: skip
+    response = send_reply(
+        author, scene, body="Drinking was how I got through it.", content_warnings=["substance-use"]
+    )
     assert response.status_code == 302
     post = newest_post()
     assert post.warning_keys == ["substance-use"]
@@ -96,9 +86,12 @@ def test_the_reply_box_folds_the_warnings_away_until_wanted(app, scene):
 
 def test_custom_warning_text_is_escaped(app, scene):
     author = logged_in(app, scene.author)
-    send(author, f"/t/{scene.thread.id}/reply", {
-        "body": "Some words.", "custom_warning": '<script>alert("x")</script> & <b>bold</b>',
-    }, page=f"/t/{scene.thread.id}")  # fmt: skip
+    send_reply(
+        author,
+        scene,
+        body="Some words.",
+        custom_warning='<script>alert("x")</script> & <b>bold</b>',
+    )
     post = newest_post()
     page = page_of(logged_in(app, scene.reader), f"/t/{scene.thread.id}")
     shown = article(page, post.id)
@@ -125,9 +118,9 @@ def test_a_too_long_custom_warning_is_refused_and_everything_typed_is_kept(app, 
 
 
 def test_an_unknown_warning_is_refused_with_a_plain_message(app, scene):
-    response = send(logged_in(app, scene.author), f"/t/{scene.thread.id}/reply",
-                    {"body": "My reply stays.", "content_warnings": ["spiders"]},
-                    page=f"/t/{scene.thread.id}")  # fmt: skip
+    response = send_reply(
+        logged_in(app, scene.author), scene, body="My reply stays.", content_warnings=["spiders"]
+    )
     assert response.status_code == 400
     page = text_of(response)
     assert field_errors(page) == ["Please choose warnings from the list."]
@@ -138,9 +131,9 @@ def test_an_unknown_warning_is_refused_with_a_plain_message(app, scene):
 
 def test_edit_page_shows_the_current_warnings_and_changes_them(app, scene):
     author = logged_in(app, scene.author)
-    send(author, f"/t/{scene.thread.id}/reply",
-         {"body": "About my mum.", "content_warnings": ["loss"], "custom_warning": "illness"},
-         page=f"/t/{scene.thread.id}")  # fmt: skip
+    send_reply(
+        author, scene, body="About my mum.", content_warnings=["loss"], custom_warning="illness"
+    )
     post = newest_post()
 
     page = page_of(author, f"/p/{post.id}/edit")
@@ -163,12 +156,7 @@ def test_edit_page_shows_the_current_warnings_and_changes_them(app, scene):
 
 def test_removing_every_warning_on_edit_shows_the_post_open_again(app, scene):
     author = logged_in(app, scene.author)
-    send(
-        author,
-        f"/t/{scene.thread.id}/reply",
-        {"body": "A hard day.", "content_warnings": ["abuse"]},
-        page=f"/t/{scene.thread.id}",
-    )
+    send_reply(author, scene, body="A hard day.", content_warnings=["abuse"])
     post = newest_post()
     send(author, f"/p/{post.id}/edit", {"body": "A hard day, but better now."})
 
@@ -181,12 +169,7 @@ def test_removing_every_warning_on_edit_shows_the_post_open_again(app, scene):
 def test_the_author_sees_their_own_post_folded_too(app, scene):
     """Warnings are for every reader; only mutes spare the author (see test_muting)."""
     author = logged_in(app, scene.author)
-    send(
-        author,
-        f"/t/{scene.thread.id}/reply",
-        {"body": "Mine.", "content_warnings": ["loss"]},
-        page=f"/t/{scene.thread.id}",
-    )
+    send_reply(author, scene, body="Mine.", content_warnings=["loss"])
     post = newest_post()
     shown = folded(article(page_of(author, f"/t/{scene.thread.id}"), post.id))
     assert shown is not None and shown.summary.startswith("Content warning: loss")

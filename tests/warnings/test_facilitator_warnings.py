@@ -14,7 +14,8 @@ from tests.moderation.helpers_review import (
     report,
     text_of,
 )
-from tests.warnings.helpers import article, checked_values, folded, input_value, page_of
+from tests.posts.helpers import page_of
+from tests.warnings.helpers import article, checked_values, folded, input_value
 
 
 @pytest.fixture

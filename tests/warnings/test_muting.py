@@ -8,23 +8,15 @@ import pytest
 from forum.extensions import db
 from forum.preferences.models import MuteList
 from forum.preferences.services import MAX_WORDS, save_mutes
-from tests.posts.helpers import count_queries, logged_in, textarea_text
+from tests.posts.helpers import count_queries, logged_in, page_of, text_of, textarea_text
 from tests.warnings.helpers import (
     article,
-    build_scene,
     checked_values,
     field_errors,
     folded,
-    page_of,
     reply,
     send,
-    text_of,
 )
-
-
-@pytest.fixture
-def scene(ctx):  # type: ignore[no-untyped-def]
-    return build_scene()
 
 
 def mute(user_id: int, themes: list[str] | None = None, words: str = "") -> None:

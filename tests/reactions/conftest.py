@@ -1,0 +1,5 @@
+"""Fixtures for the reaction tests."""
+
+from __future__ import annotations
+
+from tests.posts.helpers import ash, board  # noqa: F401 (shared fixtures)
