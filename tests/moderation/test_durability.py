@@ -313,3 +313,38 @@ def test_crisis_post_while_redis_is_down_still_reaches_the_support_page(app, boa
     finally:
         redis_server.kill()
         dispose_app(other, app)
+
+
+def test_worker_outlives_redis_going_away_under_a_job_and_works_on_once_it_is_back(app, board):
+    member = UserFactory()
+    redis_server = RedisServer(free_port())
+    redis_server.start()
+    other = build_app_like(app, REDIS_URL=redis_server.url)
+    worker = None
+    try:
+        with other.app_context():
+            thread = make_thread(board, member, "Late", "Awake.")
+            revision_id = revisions_of(thread.first_post)[0].id
+            started = StartedJobRegistry(queue=get_jobs().queue)
+            db.session.remove()
+        with screening_row_locked(app, revision_id):
+            worker = worker_process(other)
+            wait_until(lambda: _horse_running(worker, started, f"screen-{revision_id}"), 15,
+                       "the worker to start the screen job")  # fmt: skip
+            redis_server.kill()  # under the running job, which then finishes without it
+        wait_until(lambda: "lost Redis" in worker.output(), 30, "the worker to notice")
+        assert worker.poll() is None, worker.output()  # waiting for Redis, not dead
+
+        redis_server.start()  # empty: the sweeper beside the worker re-enqueues what it lost
+        with other.app_context():
+            later = make_reply(make_thread(board, member, "Back", "Hello."), member, "Again.")
+            later_id = revisions_of(later)[0].id
+            db.session.remove()
+
+        wait_until(lambda: screening_of(later_id).state == "done", 30, "the next job to run")
+        assert worker.poll() is None
+    finally:
+        if worker is not None:
+            kill_worker(worker)
+        redis_server.kill()
+        dispose_app(other, app)
