@@ -12,6 +12,8 @@ from rq import Queue
 from rq.job import JobStatus
 from rq.registry import StartedJobRegistry
 
+from forum.accounts.models import User
+from forum.boards.models import Board
 from forum.db import utcnow
 from forum.extensions import db, get_jobs
 from forum.moderation import pipeline
@@ -317,16 +319,17 @@ def test_crisis_post_while_redis_is_down_still_reaches_the_support_page(app, boa
 
 def test_worker_outlives_redis_going_away_under_a_job_and_works_on_once_it_is_back(app, board):
     member = UserFactory()
+    revision_id = revisions_of(make_thread(board, member, "Late", "Awake.").first_post)[0].id
+    board_id, member_id = board.id, member.id
     redis_server = RedisServer(free_port())
     redis_server.start()
     other = build_app_like(app, REDIS_URL=redis_server.url)
     worker = None
     try:
         with other.app_context():
-            thread = make_thread(board, member, "Late", "Awake.")
-            revision_id = revisions_of(thread.first_post)[0].id
+            assert pipeline.enqueue_screening_now(revision_id)  # on the Redis we will stop
             started = StartedJobRegistry(queue=get_jobs().queue)
-            db.session.remove()
+        db.session.remove()  # no connection of ours may hold a lock meanwhile
         with screening_row_locked(app, revision_id):
             worker = worker_process(other)
             wait_until(lambda: _horse_running(worker, started, f"screen-{revision_id}"), 15,
@@ -335,11 +338,13 @@ def test_worker_outlives_redis_going_away_under_a_job_and_works_on_once_it_is_ba
         wait_until(lambda: "lost Redis" in worker.output(), 30, "the worker to notice")
         assert worker.poll() is None, worker.output()  # waiting for Redis, not dead
 
-        redis_server.start()  # empty: the sweeper beside the worker re-enqueues what it lost
+        redis_server.start()  # empty, as after a restart without its data
+        member = db.session.get(User, member_id)
+        thread = make_thread(db.session.get(Board, board_id), member, "Back", "Hello again.")
+        later_id = revisions_of(make_reply(thread, member, "Again."))[0].id
         with other.app_context():
-            later = make_reply(make_thread(board, member, "Back", "Hello."), member, "Again.")
-            later_id = revisions_of(later)[0].id
-            db.session.remove()
+            assert pipeline.enqueue_screening_now(later_id)
+        db.session.remove()
 
         wait_until(lambda: screening_of(later_id).state == "done", 30, "the next job to run")
         assert worker.poll() is None
