@@ -8,6 +8,7 @@ learns who is reading; every link gets `rel="nofollow ugc noopener noreferrer"`.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from html import unescape
 from html.parser import HTMLParser
 from typing import Any
@@ -156,8 +157,13 @@ class _TextCollector(HTMLParser):
         self.parts.append(data)
 
 
+@lru_cache(maxsize=4096)
 def plain_text(html: str) -> str:
-    """The readable text of stored HTML (entities decoded, whitespace collapsed)."""
+    """The readable text of stored HTML (entities decoded, whitespace collapsed).
+
+    Pages ask for it on every view (muted words, library excerpts); stored HTML changes
+    only on a write, so the parse is kept per process for the posts read most.
+    """
     collector = _TextCollector()
     collector.feed(html)
     collector.close()

@@ -31,11 +31,6 @@ def _clean_state():
     yield
 
 
-@pytest.fixture(scope="module")
-def rules() -> RuleSet:
-    return RuleSet(default_rules())
-
-
 def lanes_of(ruleset: RuleSet, text: str, categories: set[str]) -> set[str]:
     return {m.lane for m in ruleset.screen(text) if m.category in categories}
 

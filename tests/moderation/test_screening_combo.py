@@ -30,11 +30,6 @@ def _clean_state():
     yield
 
 
-@pytest.fixture(scope="module")
-def rules() -> RuleSet:
-    return RuleSet(default_rules())
-
-
 def lexicon(name: str, terms: str) -> Rule:
     return Rule(f"lexicon.{name}", "crisis", "green", kind="lexicon", pattern=terms)
 
