@@ -23,8 +23,8 @@ from forum.cli.common import (
     yes_option,
 )
 from forum.extensions import db
-from forum.moderation import evaluation, health, hours, log, pipeline, rescan, rules
-from forum.moderation.screening import RuleError
+from forum.moderation import classifier, evaluation, health, hours, log, pipeline, rescan, rules
+from forum.moderation.screening import LANES, RuleError, RuleSet
 
 
 def register(group: AppGroup) -> None:
@@ -97,22 +97,70 @@ def _text(value: object) -> str:
     return "-" if value is None else str(value)
 
 
-@moderation.command("evaluate", short_help="Measure the rules on a labelled set.")
+@moderation.command("evaluate", short_help="Measure the rules and model on a labelled set.")
 @click.argument("source", type=click.File("r"))
+@click.option("--model", "model_path", metavar="PATH",
+              help="Screen with this trained model instead of the one in force.")  # fmt: skip
+@click.option("--rules-only", is_flag=True, help="Screen with the rules alone, no model.")
 @json_option
-def evaluate(source, as_json: bool) -> None:  # type: ignore[no-untyped-def]
+def evaluate(source, model_path: str | None, rules_only: bool, as_json: bool) -> None:  # type: ignore[no-untyped-def]
     """Screen each {"text", "lane"} line as a new post and print precision and recall."""
-    try:
-        examples = evaluation.read_examples(source)
-    except evaluation.ExamplesInvalid as error:
-        raise click.ClickException(str(error)) from None
-    except UnicodeDecodeError:
-        raise click.ClickException("the file is not UTF-8 text") from None
-    report = evaluation.evaluate(rules.current_ruleset(), examples)
+    examples = _read_examples(source)
+    ruleset = rules.current_ruleset()
+    if rules_only or model_path:
+        ruleset = RuleSet(ruleset.rules, _model(model_path) if model_path else None)
+    report = evaluation.evaluate(ruleset, examples)
     if as_json:
         emit_json({k: report[k] for k in ("per_lane", "confusion", "macro_f1")})
     else:
         click.echo(evaluation.format_report(report))
+
+
+@moderation.command("train", short_help="Train the screening model on labelled sets.")
+@click.argument("sources", nargs=-1, required=True, type=click.File("r"))
+@click.option("--out", "target", required=True, type=click.Path(dir_okay=False),
+              help="Where to write the model (JSON).")  # fmt: skip
+@click.option("--seed", default=0, show_default=True, help="Seed for the cross-validation folds.")
+def train(sources, target: str, seed: int) -> None:  # type: ignore[no-untyped-def]
+    """Train the model screening uses beside the rules on {"text", "lane"} JSON Lines files.
+
+    Thresholds come from cross-validation together with the rules in force. Use the
+    result with FORUM_SCREENING_MODEL=PATH; check it first with `evaluate --model PATH`.
+    Needs scikit-learn (pip install 'kindred[train]').
+    """
+    from forum.moderation import classifier_train
+
+    examples = [example for source in sources for example in _read_examples(source)]
+    if len({lane for _, lane in examples}) < len(LANES):
+        raise click.ClickException(f"the examples need every lane: {', '.join(LANES)}")
+    alone = RuleSet(rules.current_ruleset().rules, None)
+    try:
+        model = classifier_train.train(examples, lambda t: evaluation.predict_lane(alone, t), seed)
+    except classifier_train.TrainingUnavailable as error:
+        raise click.ClickException(str(error)) from None
+    except ValueError as error:  # too few examples of a lane for the folds
+        raise click.ClickException(f"cannot train on these examples: {error}") from None
+    with open(target, "w", encoding="utf-8") as handle:
+        json.dump(model.to_json(), handle, ensure_ascii=False, separators=(",", ":"))
+    thresholds = ", ".join(f"{k} {v:.2f}" for k, v in model.thresholds.items() if v <= 1)
+    size = f"{plural(len(examples), 'example')}: {plural(len(model.weights), 'feature')}"
+    click.echo(f"Trained on {size}; thresholds {thresholds or 'off'}.")
+
+
+def _read_examples(source) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
+    try:
+        return evaluation.read_examples(source)
+    except evaluation.ExamplesInvalid as error:
+        raise click.ClickException(str(error)) from None
+    except UnicodeDecodeError:
+        raise click.ClickException("the file is not UTF-8 text") from None
+
+
+def _model(path: str) -> classifier.Classifier:
+    try:
+        return classifier.load(path)
+    except classifier.ModelInvalid as error:
+        raise click.ClickException(str(error)) from None
 
 
 @moderation.group("rules", short_help="Export, import or reset the rules.")

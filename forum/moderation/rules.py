@@ -10,10 +10,12 @@ import json
 from datetime import datetime
 from typing import Any
 
+from flask import current_app
 from sqlalchemy import func, select
 
 from forum.db import utcnow
 from forum.extensions import db
+from forum.moderation import classifier
 from forum.moderation.models import RuleOverride
 from forum.moderation.screening import (
     Rule,
@@ -24,7 +26,7 @@ from forum.moderation.screening import (
     rules_to_json,
 )
 
-_cache: dict[str, Any] = {"stamp": None, "count": None, "ruleset": None}
+_cache: dict[str, Any] = {"stamp": None, "count": None, "model": None, "ruleset": None}
 
 
 def _overrides() -> list[Rule]:
@@ -38,14 +40,31 @@ def effective_rules() -> list[Rule]:
 
 
 def current_ruleset() -> RuleSet:
-    """The compiled rule set, rebuilt only when the overrides changed."""
+    """The compiled rule set with its model, rebuilt only when the overrides or model changed.
+
+    The model is the shipped one unless FORUM_SCREENING_MODEL names a file written by
+    `flask forum moderation train`, or "off" for the rules alone.
+    """
     stamp: datetime | None
     stamp, count = db.session.execute(
         select(func.max(RuleOverride.updated_at), func.count(RuleOverride.key))
     ).one()
-    if _cache["ruleset"] is None or (_cache["stamp"], _cache["count"]) != (stamp, count):
-        _cache.update(stamp=stamp, count=count, ruleset=RuleSet(effective_rules()))
+    model = current_app.config.get("FORUM_SCREENING_MODEL") or None
+    if _cache["ruleset"] is None or (_cache["stamp"], _cache["count"], _cache["model"]) != (
+        stamp,
+        count,
+        model,
+    ):
+        ruleset = RuleSet(effective_rules(), screening_model(model))
+        _cache.update(stamp=stamp, count=count, model=model, ruleset=ruleset)
     return _cache["ruleset"]
+
+
+def screening_model(setting: str | None) -> classifier.Classifier | None:
+    """The model a FORUM_SCREENING_MODEL setting names: shipped (unset), a file, or "off"."""
+    if setting is None:
+        return classifier.default_classifier()
+    return None if setting == "off" else classifier.load(setting)
 
 
 def export_rules() -> list[dict[str, Any]]:

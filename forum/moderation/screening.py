@@ -17,10 +17,14 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+from forum.moderation import classifier as learned
 from forum.moderation import screening_combo as combo
 from forum.moderation import screening_context as context
 from forum.moderation import screening_text as text_tools
-from forum.moderation.screening_index import Index, build_index
+from forum.moderation.screening_board import SPEC_KINDS as _SPEC_KINDS
+from forum.moderation.screening_board import Board as _Board
+from forum.moderation.screening_board import lexicons_read as _lexicons_read
+from forum.moderation.screening_index import build_index
 
 LANES = ("crisis", "red", "amber", "green")
 CATEGORIES = (
@@ -28,8 +32,6 @@ CATEGORIES = (
 )  # fmt: skip
 ACTIONS = ("flag", "hold", "block")
 KINDS = ("phrase", "regex", "lexicon", "combo", "cap")
-# Kinds that read lexicons, and how many lexicons each must look for at least.
-_SPEC_KINDS = {"combo": 2, "cap": 1}
 # Only these categories are read in context; abuse in a quote is still abuse.
 CONTEXT_CATEGORIES = frozenset({"crisis", "self_harm"})
 MAX_MATCHED = 80
@@ -227,8 +229,13 @@ class RuleSet:
     `screening_index`). Combos and caps read the cues one scan of every lexicon finds.
     """
 
-    def __init__(self, rules: Iterable[Rule]) -> None:
-        """Compile the enabled rules once, per board; refuse duplicate keys and unknown lexicons."""
+    def __init__(self, rules: Iterable[Rule], model: learned.Classifier | None = None) -> None:
+        """Compile the enabled rules once, per board; refuse duplicate keys and unknown lexicons.
+
+        `model` screens beside the rules and may raise a post's lane (see `classifier`);
+        the forum's rule set has one (see `rules.current_ruleset`), a bare one has none.
+        """
+        self.model = model
         self.rules: tuple[Rule, ...] = tuple(rules)
         self._order = {rule.key: index for index, rule in enumerate(self.rules)}
         if len(self._order) != len(self.rules):
@@ -266,36 +273,19 @@ class RuleSet:
                 _screen_combos(reader, members.combos, found)
             for members in boards:
                 _apply_caps(reader, members.caps, found)
-        return sorted(found.values(), key=lambda m: (_urgency(m), self._order[m.rule_key]))
+        if self.model is not None:
+            _raise_by_model(self.model, folded, found)
+        return sorted(found.values(), key=lambda m: (_urgency(m), self._order.get(m.rule_key, 0)))
 
 
-def _lexicons_read(rules: list[Rule]) -> list[Rule]:
-    """The lexicons among `rules` that some combo or cap among them reads."""
-    readers = [r for r in rules if r.kind in _SPEC_KINDS]
-    read = {n for r in readers for n in combo.parse_spec(r.pattern, _SPEC_KINDS[r.kind]).names}
-    return [r for r in rules if r.kind == "lexicon" and combo.lexicon_name(r.key) in read]
-
-
-class _Board:
-    """The enabled rules of one board (or of every board), sorted by how they are screened."""
-
-    def __init__(self, lexicons: combo.Lexicons) -> None:
-        self.rules: list[Rule] = []  # phrases and regexes, for the trie index
-        self.index: Index
-        self.combos: list[tuple[Rule, combo.Spec, tuple[tuple[int, int], ...]]] = []
-        self.caps: list[tuple[Rule, combo.Spec]] = []
-        self._lexicons = lexicons
-
-    def add(self, rule: Rule) -> None:
-        """File a rule: phrases and regexes go to the index, combos and caps to their lists."""
-        if rule.kind not in _SPEC_KINDS:
-            self.rules.append(rule)
-            return
-        spec = combo.parse_spec(rule.pattern, _SPEC_KINDS[rule.kind])
-        if rule.kind == "combo":
-            self.combos.append((rule, spec, self._lexicons.masks(spec)))
-        else:
-            self.caps.append((rule, spec))
+def _raise_by_model(model: learned.Classifier, folded: str, found: dict[str, Match]) -> None:
+    """Add the model's verdict when it is more urgent than every rule's match."""
+    verdict = model.judge(folded)
+    if LANES.index(verdict.lane) < LANES.index(highest_lane(found.values())):
+        key = f"model.{verdict.lane}"
+        found[key] = Match(rule_key=key, category=verdict.category, lane=verdict.lane,
+                           action="flag", matched=", ".join(verdict.words),
+                           reason=verdict.reason)  # fmt: skip
 
 
 def _keep(found: dict[str, Match], key: str, match: Match | None) -> None:

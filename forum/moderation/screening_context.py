@@ -92,9 +92,11 @@ _SENTENCE_ENDS = ".!?\n"
 _SENTENCE_REACH = 240
 _BETWEEN_SENTENCES = frozenset(_SENTENCE_ENDS + " ")
 
-# Figures of speech: "I nearly killed myself laughing".
+# Figures of speech: "I nearly killed myself laughing", "...out the window lol".
 _FIGURATIVE_AFTER = re.compile(
-    r"[\s,]*(?:(?:from|with|of) )?(?:laughing|laughter|embarrassment|boredom|cringe)\b"
+    r"[\s,]*(?:(?:(?:from|with|of) )?(?:laughing|laughter|embarrassment|boredom|cringe)\b"
+    # A joke marker right after the words: "I'll throw myself out the window lol".
+    r"|(?:lol|lmao|lmfao|rofl|haha\w*|jk)\b|[\U0001f602\U0001f923\U0001f606\U0001f605])"
 )
 BLOCKQUOTE = -1  # quote_opening's answer for a Markdown `>` line: someone else's words
 _DOUBLE_QUOTED = re.compile(r'"[^"\n]{1,400}"')
