@@ -343,6 +343,8 @@ def main() -> None:
         and not result["duplicate_flags"]
         and result["screened_after_s"] <= 60
     )
+    # The machine is often shared: a figure means little without the load it was taken under.
+    print("load average (1, 5, 15 min): " + ", ".join(f"{n:.2f}" for n in os.getloadavg()))
     print("PASS" if ok else "FAIL")
     sys.exit(0 if ok else 1)
 

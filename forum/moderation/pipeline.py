@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import func, select, update
 
@@ -215,14 +216,32 @@ class SweepReport:
     failed: int
 
 
-def sweep(now: datetime | None = None, limit: int = 500) -> SweepReport:
-    """Re-enqueue revisions Redis lost; give up after MAX_ATTEMPTS. Needs no Redis to run.
+@dataclass(frozen=True)
+class _Waiting:
+    """A waiting revision's row as the sweep read it; claims compare against these values."""
 
-    Commits as it goes, so that two sweepers never enqueue the same revision twice.
+    revision_id: int
+    post_id: int
+    attempts: int
+    updated_at: datetime
+
+
+def sweep(
+    now: datetime | None = None,
+    limit: int = 500,
+    outage: tuple[datetime, datetime] | None = None,
+) -> SweepReport:
+    """Re-enqueue revisions Redis lost, oldest first; give up after MAX_ATTEMPTS. Needs no Redis.
+
+    `outage` (Redis last seen down, first seen back) waives the lost grace once Redis is back:
+    a revision still pending from before it answered again, whose job Redis lacks, was lost
+    however young. A queued one counts only if claimed before Redis was last seen down: a
+    younger claim is another sweeper's, enqueueing it now. Claims commit before anything is
+    enqueued, so two sweepers never enqueue the same revision twice.
     """
     now = now or utcnow()
     stuck = (
-        select(Screening)
+        select(*_COLUMNS)
         .where(
             ((Screening.state == "pending") & (Screening.updated_at < now - PENDING_GRACE))
             | ((Screening.state == "queued") & (Screening.updated_at < now - QUEUED_TIMEOUT))
@@ -230,68 +249,84 @@ def sweep(now: datetime | None = None, limit: int = 500) -> SweepReport:
         .order_by(Screening.updated_at)
         .limit(limit)
     )
-    requeued = failed = 0
-    found = db.session.scalars(stuck).all()
-    seen = {screening.revision_id for screening in found}
-    found += [screening for screening in _lost(now, limit) if screening.revision_id not in seen]
-    for screening in found:
-        if screening.attempts >= MAX_ATTEMPTS:
-            _give_up(screening)
-            failed += 1
-        elif _claim_for_requeue(screening, now):
-            enqueue_screening_now(screening.revision_id)
-            requeued += 1
+    found = {row.revision_id: _Waiting(*row) for row in db.session.execute(stuck)}
+    grace_ends = now - LOST_GRACE
+    pending_before, queued_before = (
+        (outage[1], max(outage[0], grace_ends)) if outage else (grace_ends, grace_ends)
+    )
+    for waiting in _lost(now, limit, pending_before, queued_before):
+        found.setdefault(waiting.revision_id, waiting)
+    ordered = sorted(found.values(), key=lambda waiting: waiting.updated_at)
+    spent = [waiting for waiting in ordered if waiting.attempts >= MAX_ATTEMPTS]
+    failed_at = utcnow()
+    failed = _claim(spent, state="failed", updated_at=failed_at, finished_at=failed_at)
+    for waiting in failed:
+        _give_up(waiting)
+    requeue = _claim([w for w in ordered if w.attempts < MAX_ATTEMPTS], state="queued",
+                     updated_at=now)  # fmt: skip
     db.session.commit()
-    return SweepReport(requeued, failed)
+    for waiting in requeue:
+        enqueue_screening_now(waiting.revision_id)
+    return SweepReport(len(requeue), len(failed))
 
 
-def _lost(now: datetime, limit: int) -> list[Screening]:
-    """Revisions waiting past a short grace whose job Redis does not hold.
+def _lost(
+    now: datetime, limit: int, pending_before: datetime, queued_before: datetime
+) -> list[_Waiting]:
+    """Revisions waiting since before these moments whose job Redis does not hold.
 
     Their enqueue failed (Redis was down) or Redis restarted without its data: re-enqueue
     them at once rather than after the pending grace or the queued timeout.
     """
-    queued = db.session.scalars(
-        select(Screening)
+    rows = db.session.execute(
+        select(*_COLUMNS)
         .where(
-            Screening.state.in_(("pending", "queued")),
-            Screening.updated_at < now - LOST_GRACE,
+            ((Screening.state == "pending") & (Screening.updated_at < pending_before))
+            | ((Screening.state == "queued") & (Screening.updated_at < queued_before)),
             Screening.updated_at >= now - QUEUED_TIMEOUT,  # older ones are swept anyway
         )
         .order_by(Screening.updated_at)
         .limit(limit)
     ).all()
-    if not queued:
+    if not rows:
         return []
-    missing = get_jobs().missing([f"screen-{s.revision_id}" for s in queued])
-    return [s for s in queued if missing and f"screen-{s.revision_id}" in missing]
+    missing = get_jobs().missing([f"screen-{row.revision_id}" for row in rows])
+    return [_Waiting(*row) for row in rows if missing and f"screen-{row.revision_id}" in missing]
 
 
-def _claim_for_requeue(screening: Screening, now: datetime) -> bool:
-    """Compare-and-set on updated_at: only one sweeper wins each stuck revision."""
-    result = db.session.execute(
-        update(Screening)
-        .where(
-            Screening.revision_id == screening.revision_id,
-            Screening.updated_at == screening.updated_at,
+def _claim(found: list[_Waiting], **values: Any) -> list[_Waiting]:
+    """Compare-and-set on state and updated_at as the sweep read them: one sweeper wins each.
+
+    The values must come from the sweep's own query, never from ORM objects that a commit
+    expires: compared with a freshly loaded updated_at, a revision a job had just finished,
+    or another sweeper had just claimed, would be claimed again.
+    """
+    won = []
+    for waiting in found:
+        result = db.session.execute(
+            update(Screening)
+            .where(
+                Screening.revision_id == waiting.revision_id,
+                Screening.state.in_(WAITING),
+                Screening.updated_at == waiting.updated_at,
+            )
+            .values(**values)
+            .execution_options(synchronize_session=False)
         )
-        .values(state="queued", updated_at=now)
-        .execution_options(synchronize_session=False)
-    )
-    db.session.commit()
-    return result.rowcount == 1
+        if result.rowcount == 1:
+            won.append(waiting)
+    return won
 
 
-def _give_up(screening: Screening) -> None:
+def _give_up(waiting: _Waiting) -> None:
     """Never silent: a revision that cannot be screened goes to the queue for a human."""
-    screening.mark_failed()
-    post = db.session.get(Post, screening.post_id)
+    post = db.session.get(Post, waiting.post_id)
     if post is None:
         return
     item = open_item_for(post)
     item.needs_manual = True
     add_flag(item, post, source="system", category="system", lane="red",
-             reason=f"needs manual review: automatic screening failed {screening.attempts} times",
-             rule_key="system.screening-failed", revision_id=screening.revision_id)  # fmt: skip
-    log.warning("screening of revision %s failed %s times", screening.revision_id,
-                screening.attempts)  # fmt: skip
+             reason=f"needs manual review: automatic screening failed {waiting.attempts} times",
+             rule_key="system.screening-failed", revision_id=waiting.revision_id)  # fmt: skip
+    log.warning("screening of revision %s failed %s times", waiting.revision_id,
+                waiting.attempts)  # fmt: skip
