@@ -14,6 +14,7 @@ from markupsafe import Markup
 
 from forum.accounts.forms import ButtonForm
 from forum.db import utcnow
+from forum.posts import authorship
 from forum.security.sanitize import trusted
 
 
@@ -26,6 +27,9 @@ def init_templating(app: Flask) -> None:
     app.jinja_env.globals["button_form"] = ButtonForm
     app.jinja_env.globals["quick_exit_url"] = lambda: current_app.config["FORUM_QUICK_EXIT_URL"]
     app.jinja_env.globals["header_status"] = header_status
+    # Ownership under either identity (an anonymous post has no author id to compare).
+    app.jinja_env.globals["wrote"] = authorship.wrote
+    app.jinja_env.globals["started"] = authorship.started
 
 
 def header_status() -> dict[str, Any]:

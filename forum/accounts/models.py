@@ -36,6 +36,9 @@ class User(CreatedAtMixin, db.Model):
     pseudonym_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     # "Take a break": notifications paused and presence hidden until then.
     break_until: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    # Every post the member wrote, named or anonymous: "first N posts" board policies and
+    # the first-post flag read this, since anonymous posts carry no author id to count.
+    posts_written: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
 
     # Set by the accounts service to the token of the login session this request belongs
     # to; Flask-Login stores it in the session and remember cookies instead of the user id.

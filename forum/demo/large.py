@@ -2,9 +2,11 @@
 1,000,000 posts by default, written with bulk inserts in a few minutes.
 
 Every row is one the product could have written: each post has its first revision and a
-finished screening row (so the sweeper has nothing to rescan), anonymous posts carry the
-per-thread alias the product would compute, thread numbering is dense, `thread.post_count`
-and `last_post_at` match the posts and the boards' counters are recomputed at the end.
+finished screening row (so the sweeper has nothing to rescan), anonymous posts and threads
+carry the per-thread alias, owner tag and sealed author the product would write and no
+author id (nor a follow or read mark that would tie them to their author), thread
+numbering is dense, `thread.post_count`, `last_post_at` and members' `posts_written` match
+the posts and the boards' counters are recomputed at the end.
 A few posts carry flags and review items, most of them resolved. Everything derives from
 one random seed, and one password hash (computed once) serves every member.
 """
@@ -14,10 +16,13 @@ from __future__ import annotations
 import json
 import random
 import secrets
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from itertools import accumulate
+
+from sqlalchemy import bindparam
 
 from forum.accounts.models import User
 from forum.accounts.pseudonyms import _ADJECTIVES, _NOUNS
@@ -32,10 +37,12 @@ from forum.extensions import db
 from forum.moderation.models import Flag, ReviewItem, Screening
 from forum.pages.models import SiteSetting
 from forum.posts import services as posts
-from forum.posts.anonymity import base_alias
+from forum.posts.anonymity import base_alias, member_reference
+from forum.posts.authorship import owner_tag
 from forum.posts.intent import INTENTS
 from forum.posts.models import Post, PostRevision, Thread
 from forum.posts.warnings import WARNINGS
+from forum.security.keys import seal
 from forum.security.sanitize import render_markdown
 
 MARKER = "demo_large"
@@ -50,10 +57,12 @@ LANES = (("crisis", "crisis", "crisis: hopeless language (demo)"),
 
 THREAD_COLUMNS = ("id", "board_id", "author_id", "title", "last_post_at", "post_count",
                   "is_pinned", "is_locked", "is_hidden", "is_anonymous", "anon_alias",
-                  "reply_intent", "answered_at", "created_at")  # fmt: skip
+                  "reply_intent", "answered_at", "created_at", "owner_tag")  # fmt: skip
 POST_COLUMNS = ("id", "thread_id", "author_id", "number", "body_source", "body_html",
                 "revision", "withdrawn_at", "state", "hidden_reason", "is_anonymous",
-                "anon_alias", "content_warning_keys", "created_at")  # fmt: skip
+                "anon_alias", "content_warning_keys", "created_at", "owner_tag",
+                "sealed_author")  # fmt: skip
+POST_CREATED_AT = POST_COLUMNS.index("created_at")
 WARNING_KEYS = tuple(WARNINGS)
 INTENT_KEYS = tuple(INTENTS)
 REVISION_COLUMNS = ("id", "post_id", "number", "title", "body_source", "body_html", "created_at")
@@ -127,6 +136,7 @@ class _Writer:
         self.members = list(range(self.user_id, self.user_id + plan.members))
         self.extras = ExtraRows(self.rng, self.members, [board.id for board in boards])
         self.flagged = 0
+        self.written: Counter[int] = Counter()  # member -> posts written, for posts_written
 
     def write_members(self) -> None:
         password_hash = hash_password(secrets.token_urlsafe(24))  # nobody logs in as them
@@ -184,7 +194,7 @@ class _Writer:
             anonymous = _anonymous(board.anonymous_policy, wants)
             source, html = rng.choice(self.bodies)
             state, reason = self._maybe_flag(chunk, (board, thread_id, title), writer, moment,
-                                             source)  # fmt: skip
+                                             source, anonymous)  # fmt: skip
             hidden_opening = hidden_opening or (number == 1 and state != "visible")
             if (
                 answered_at is None
@@ -196,30 +206,36 @@ class _Writer:
             withdrawn = moment + timedelta(hours=1) if number > 1 and rng.random() < 0.003 else None
             warning = rng.choice(WARNING_KEYS) if rng.random() < 0.02 else None
             post_id, revision_id = self.post_id, self.revision_id
-            chunk.posts.append((post_id, thread_id, writer, number, source, html, 1, withdrawn,
-                                state, reason, anonymous,
+            chunk.posts.append((post_id, thread_id, None if anonymous else writer, number,
+                                source, html, 1, withdrawn, state, reason, anonymous,
                                 _alias(aliases, writer, thread_id) if anonymous else None,
-                                warning, moment))  # fmt: skip
+                                warning, moment,
+                                *_signature(writer, thread_id, anonymous)))  # fmt: skip
+            self.written[writer] += 1
             chunk.revisions.append((revision_id, post_id, 1, title if number == 1 else None,
                                     source, html, moment))  # fmt: skip
             chunk.screenings.append((revision_id, post_id, "done", 1, moment, moment))
             visible = state == "visible" and withdrawn is None and not anonymous
             self.extras.for_post(post_id, board.id, writer, moment, visible)
-            posters[writer] = number
+            if not anonymous:  # an anonymous post's author neither follows nor marks read
+                posters[writer] = number
             self.post_id, self.revision_id = post_id + 1, revision_id + 1
             last = moment
             moment = min(self.now, moment + timedelta(seconds=rng.expovariate(1 / gap)))
         self.extras.for_thread(thread_id, posters, last)
         intent = rng.choice(INTENT_KEYS) if rng.random() < 0.25 else None
-        chunk.threads.append((thread_id, board.id, author, title, last, count, False, False,
-                              hidden_opening, opening_anonymous,
+        tag = owner_tag(author, thread_id) if opening_anonymous else None
+        chunk.threads.append((thread_id, board.id, None if opening_anonymous else author, title,
+                              last, count, False, False, hidden_opening, opening_anonymous,
                               aliases.get(author) if opening_anonymous else None, intent,
-                              answered_at, chunk.posts[-count][-1]))  # fmt: skip
+                              answered_at, chunk.posts[-count][POST_CREATED_AT], tag))  # fmt: skip
 
     def _maybe_flag(self, chunk: _Chunk, where: tuple[Board, int, str], writer: int,
-                    moment: datetime, source: str) -> tuple[str, str | None]:  # fmt: skip
+                    moment: datetime, source: str,
+                    anonymous: bool) -> tuple[str, str | None]:  # fmt: skip
         """Now and then, a flag and a review item: resolved (approved or hidden), or open
-        for the few in the last two days."""
+        for the few in the last two days. An anonymous post's item carries the member
+        reference, not the author id."""
         if self.rng.random() >= FLAG_RATE:
             return "visible", None
         board, thread_id, title = where
@@ -231,8 +247,10 @@ class _Writer:
         resolution = None if still_open else ("hidden" if hidden else "approved")
         chunk.items.append({
             "id": item_id, "post_id": self.post_id, "board_id": board.id, "thread_id": thread_id,
-            "author_id": writer, "lane": lane[0], "lane_rank": ("crisis", "red", "amber",
-            "green").index(lane[0]), "state": "open" if still_open else "resolved",
+            "author_id": None if anonymous else writer,
+            "member_ref": member_reference(writer) if anonymous else None, "lane": lane[0],
+            "lane_rank": ("crisis", "red", "amber", "green").index(lane[0]),
+            "state": "open" if still_open else "resolved",
             "needs_manual": False, "escalated": False, "snapshot_title": title,
             "snapshot_text": source, "created_at": moment, "updated_at": moment,
             "resolved_at": None if still_open else moment + timedelta(hours=1),
@@ -254,12 +272,24 @@ class _Writer:
         tables = [User.__table__, Thread.__table__, Post.__table__, PostRevision.__table__,
                   ReviewItem.__table__, Flag.__table__]  # fmt: skip
         reset_sequences(tables + self.extras.sequenced())
+        self._count_posts_written()
         for board in self.boards:
             posts.recount_board(board.id)
         summary = {"posts": self.plan.posts, "threads": self.plan.threads,
                    "members": self.plan.members, "flagged": self.flagged}  # fmt: skip
         db.session.add(SiteSetting(key=MARKER, value=json.dumps(summary)))
         db.session.flush()
+
+    def _count_posts_written(self) -> None:
+        """Members' `posts_written`: every post they wrote, anonymous ones included."""
+        update = (
+            User.__table__.update()
+            .where(User.__table__.c.id == bindparam("member"))
+            .values(posts_written=bindparam("written"))
+        )
+        rows = [{"member": member, "written": n} for member, n in self.written.items()]
+        for start in range(0, len(rows), 10_000):
+            db.session.execute(update, rows[start : start + 10_000])
 
 
 class _Chunk:
@@ -282,6 +312,13 @@ class _Chunk:
             if rows:
                 columns = tuple(rows[0])
                 insert_rows(table, columns, [tuple(row.values()) for row in rows])
+
+
+def _signature(writer: int, thread_id: int, anonymous: bool) -> tuple[str | None, str | None]:
+    """An anonymous post's owner tag and sealed author, as `authorship.sign_post` writes."""
+    if not anonymous:
+        return None, None
+    return owner_tag(writer, thread_id), seal(str(writer))
 
 
 def _anonymous(policy: str, wanted: bool) -> bool:

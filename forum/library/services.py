@@ -3,7 +3,8 @@
 An entry is shown only while it is accepted and its post is visible, not withdrawn, in a
 thread that is not hidden, on the board being listed (checked at query time, so hiding or
 withdrawing a post takes it off the list at once). Anonymous posts are credited to their
-per-thread alias; the query never even loads the pseudonym of their author.
+per-thread alias; the query never even loads the pseudonym of their author. Their authors
+are asked and told through sealed notices, and recognised by `wrote`, never by a column.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, delete, select
+from sqlalchemy import and_, delete, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from forum.accounts.models import User
@@ -20,7 +21,8 @@ from forum.boards.services import is_facilitator
 from forum.extensions import db
 from forum.library.models import LibraryEntry
 from forum.moderation.log import append_log
-from forum.notifications.services import notify
+from forum.notifications.services import notify_author
+from forum.posts.authorship import author_id_of, wrote
 from forum.posts.models import MAX_ID, Post, Thread
 from forum.security.sanitize import plain_text
 
@@ -77,9 +79,9 @@ def nominate_post(post: Post, facilitator: Any) -> LibraryEntry:
         raise NotAllowed
     if not _is_shown(post):
         raise LibraryRefused("Only a post everyone can see can be suggested.")
-    if post.author_id is None:
+    if author_id_of(post) is None:
         raise LibraryRefused("The author's account no longer exists, so they can't be asked.")
-    if post.author_id == facilitator.id:
+    if wrote(facilitator, post):
         raise LibraryRefused("You can't suggest your own post; another facilitator can.")
     existing = db.session.scalar(select(LibraryEntry).where(LibraryEntry.post_id == post.id))
     if existing is not None:
@@ -98,24 +100,19 @@ def nominate_post(post: Post, facilitator: Any) -> LibraryEntry:
 
 
 def _ask_author(post: Post, entry: LibraryEntry) -> None:
-    """The consent request: never says which facilitator asked."""
-    assert post.author_id is not None
-    notify(post.author_id, CONSENT_KIND,
-           f"A facilitator thinks your post in “{post.thread.title}” could help others, and "
-           f"would like to add it to What helped on {post.thread.board.name}. It appears "
-           "there only if you say yes.", f"/what-helped/{entry.id}")  # fmt: skip
+    """The consent request (sealed for an anonymous post): never says which facilitator asked."""
+    notify_author(post, CONSENT_KIND,
+                  f"A facilitator thinks your post in “{post.thread.title}” could help others, "
+                  f"and would like to add it to What helped on {post.thread.board.name}. It "
+                  "appears there only if you say yes.", f"/what-helped/{entry.id}")  # fmt: skip
 
 
 def entry_for_author(entry_id: int, user: Any) -> LibraryEntry:
     """The entry, if its post is the member's own; else EntryNotFound."""
     if not 0 < entry_id <= MAX_ID or not getattr(user, "is_authenticated", False):
         raise EntryNotFound
-    entry = db.session.scalar(
-        select(LibraryEntry)
-        .join(Post, LibraryEntry.post_id == Post.id)
-        .where(LibraryEntry.id == entry_id, Post.author_id == user.id)
-    )
-    if entry is None:
+    entry = db.session.get(LibraryEntry, entry_id)
+    if entry is None or not wrote(user, entry.post):
         raise EntryNotFound
     return entry
 
@@ -138,10 +135,10 @@ def remove_entry(entry_id: int, facilitator: Any) -> Board:
     post = entry.post
     if not is_facilitator(facilitator, post.thread.board_id):
         raise NotAllowed
-    if entry.state == "accepted" and post.author_id is not None:
-        notify(post.author_id, "library_removed",
-               f"A facilitator took your post in “{post.thread.title}” out of What helped.",
-               f"/p/{post.id}")  # fmt: skip
+    if entry.state == "accepted":  # sealed for an anonymous post; nobody to tell if gone
+        notify_author(post, "library_removed",
+                      f"A facilitator took your post in “{post.thread.title}” out of What "
+                      "helped.", f"/p/{post.id}")  # fmt: skip
     db.session.delete(entry)
     append_log("library_remove", actor=facilitator, post_id=post.id,
                details={"board_id": entry.board_id})  # fmt: skip
@@ -171,7 +168,7 @@ def library_page(
     rows = db.session.execute(query).all()
     shown = [
         Shown(entry_id, post.id, title, _credit(post, pseudonym), excerpt_of(post),
-              mine=post.author_id is not None and post.author_id == getattr(viewer, "id", None))
+              mine=wrote(viewer, post))
         for entry_id, post, title, pseudonym in rows[:PAGE_SIZE]
     ]  # fmt: skip
     return shown, (shown[-1].entry_id if len(rows) > PAGE_SIZE else None)
@@ -193,26 +190,32 @@ def credit_for(post: Post) -> str:
 def entries_of(
     user_id: int, limit: int | None = 100
 ) -> list[tuple[LibraryEntry, Post, str, Board]]:
-    """The member's own suggested posts (any state), newest first: one query."""
+    """The member's own suggested posts (any state), anonymous ones included, newest first.
+
+    One query: the member's named entries and every entry of an anonymous post, of which
+    those the member wrote are kept (`wrote`). Entries are few, anonymous ones fewer.
+    """
     rows = db.session.execute(
         select(LibraryEntry, Post, Thread.title, Board)
         .join(Post, LibraryEntry.post_id == Post.id)
         .join(Thread, Post.thread_id == Thread.id)
         .join(Board, Thread.board_id == Board.id)
-        .where(Post.author_id == user_id)
+        .where(or_(Post.author_id == user_id, Post.owner_tag.is_not(None)))
         .order_by(LibraryEntry.id.desc())
-        .limit(limit)
     )
-    return [tuple(row) for row in rows]  # type: ignore[misc]
+    mine = [tuple(row) for row in rows if row[1].author_id == user_id or wrote(user_id, row[1])]
+    return mine[:limit] if limit is not None else mine  # type: ignore[return-value]
 
 
 def forget_author(user_id: int) -> None:
     """Account deletion: the member's consents go with them (entries of their posts)."""
-    db.session.execute(
-        delete(LibraryEntry)
-        .where(LibraryEntry.post_id.in_(select(Post.id).where(Post.author_id == user_id)))
-        .execution_options(synchronize_session=False)
-    )
+    entry_ids = [entry.id for entry, _, _, _ in entries_of(user_id, limit=None)]
+    if entry_ids:
+        db.session.execute(
+            delete(LibraryEntry)
+            .where(LibraryEntry.id.in_(entry_ids))
+            .execution_options(synchronize_session=False)
+        )
 
 
 def export_entries(user_id: int) -> list[dict[str, Any]]:

@@ -16,8 +16,9 @@ from forum.extensions import db
 from forum.moderation.log import append_log
 from forum.moderation.models import Flag, ReviewItem
 from forum.moderation.queue import check_version
-from forum.notifications.services import notify
+from forum.notifications.services import notify, notify_author
 from forum.posts import warnings
+from forum.posts.authorship import author_id_of
 from forum.posts.models import Post, PostRevision, Thread
 from forum.security.sanitize import render_markdown
 from forum.security.text import normalise_text
@@ -47,7 +48,13 @@ def _post(item: ReviewItem) -> Post:
 
 def _log(item: ReviewItem, actor: Any, action: str, reason: str = "", **details: Any) -> None:
     append_log(action, actor=actor, reason=reason, review_item_id=item.id, post_id=item.post_id,
-               subject_user_id=item.author_id, details=details)  # fmt: skip
+               subject_user_id=item.author_id, details=log_details(item, **details))  # fmt: skip
+
+
+def log_details(item: ReviewItem, **details: Any) -> dict[str, Any]:
+    """A log row's details; about an anonymous post, the member reference stands in for
+    the author (the row then has no subject_user_id: the item has no author id)."""
+    return {**details, "member_ref": item.member_ref} if item.member_ref else details
 
 
 def _tell_reporters(item: ReviewItem) -> None:
@@ -60,9 +67,9 @@ def _tell_reporters(item: ReviewItem) -> None:
                "Kindred safe.")  # fmt: skip
 
 
-def _tell_author(item: ReviewItem, kind: str, text: str) -> None:
-    if item.author_id is not None:
-        notify(item.author_id, kind, text, f"/p/{item.post_id}" if item.post_id else "")
+def _tell_author(post: Post, kind: str, text: str) -> None:
+    # Sealed for an anonymous post: the notification row does not name the post.
+    notify_author(post, kind, text, f"/p/{post.id}")
 
 
 def approve(item: ReviewItem, actor: Any, version: int, reason: str = "") -> None:
@@ -72,7 +79,7 @@ def approve(item: ReviewItem, actor: Any, version: int, reason: str = "") -> Non
     if post is not None and post.state == "held":
         post.publish()
         _tell_author(
-            item, "post_approved", "A facilitator approved your post; everyone can see it now."
+            post, "post_approved", "A facilitator approved your post; everyone can see it now."
         )
         events.post_published.send(post)
     item.resolve(actor.id, "approved")
@@ -87,7 +94,7 @@ def hide(item: ReviewItem, actor: Any, version: int, reason: str) -> None:
     post.hide(reason)
     item.resolve(actor.id, "hidden")
     _log(item, actor, "hide", reason)
-    _tell_author(item, "post_hidden", f"A facilitator hid your post. The reason: {reason}")
+    _tell_author(post, "post_hidden", f"A facilitator hid your post. The reason: {reason}")
     _tell_reporters(item)
     _recount(post)
 
@@ -106,7 +113,7 @@ def restore(item: ReviewItem, actor: Any, version: int, reason: str = "") -> Non
         item.resolution = "restored"
         item.touch()
     _log(item, actor, "restore", reason)
-    _tell_author(item, "post_restored", "A facilitator restored your post.")
+    _tell_author(post, "post_restored", "A facilitator restored your post.")
     _recount(post)
 
 
@@ -135,7 +142,7 @@ def redact(item: ReviewItem, actor: Any, version: int, new_text: str, note: str)
     item.snapshot_text = source
     item.touch()
     _log(item, actor, "redact", note)
-    _tell_author(item, "post_redacted", f"A facilitator edited your post. Their note: {note}")
+    _tell_author(post, "post_redacted", f"A facilitator edited your post. Their note: {note}")
 
 
 def set_content_warning(
@@ -195,13 +202,20 @@ def escalate(item: ReviewItem, actor: Any, version: int, reason: str) -> None:
 def reach_out(item: ReviewItem, actor: Any, version: int, message: str) -> None:
     """Send the author a private message from the facilitators (not from a named person)."""
     check_version(item, actor, version)
-    if item.author_id is None:
+    post = db.session.get(Post, item.post_id) if item.post_id else None
+    if post is None and item.member_ref is not None:
+        raise ActionRefused("The post no longer exists, so its anonymous author can't be reached.")
+    author_id = author_id_of(post) if post is not None else item.author_id
+    if author_id is None:
         raise ActionRefused("The author's account no longer exists.")
     text = normalise_text(message).strip()
     if not text:
         raise ActionRefused("Please write a message.")
-    notify(item.author_id, "facilitator_message", f"A message from the facilitators: {text}",
-           f"/p/{item.post_id}" if item.post_id else "")  # fmt: skip
+    text = f"A message from the facilitators: {text}"
+    if post is not None:
+        notify_author(post, "facilitator_message", text, f"/p/{post.id}")
+    else:
+        notify(author_id, "facilitator_message", text)
     item.touch()
     _log(item, actor, "reach_out", "private message sent to the author")
 

@@ -74,7 +74,8 @@ def undo_bulk(actor: Any, bulk_id: int) -> int:
         _reopen(item)
         append_log("undo_" + bulk.action, actor=actor, reason="bulk action undone",
                    review_item_id=item.id, post_id=item.post_id,
-                   subject_user_id=item.author_id)  # fmt: skip
+                   subject_user_id=item.author_id,
+                   details=actions.log_details(item))  # fmt: skip
         restored += 1
     bulk.undone_at = utcnow()
     return restored

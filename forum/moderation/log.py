@@ -8,12 +8,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 
 from forum.db import utcnow
 from forum.extensions import db
 from forum.moderation.models import ActionLog
+from forum.posts.authorship import anonymous_post_ids
 
 GENESIS = "0" * 64
 _RETRIES = 5
@@ -119,14 +120,19 @@ MEMBER_VISIBLE_ACTIONS = (
 
 
 def actions_about_member(user_id: int, limit: int = 100) -> list[ActionLog]:
-    """The decisions about a member's own content, newest first (for their own page)."""
+    """The decisions about a member's own content, newest first (for their own page).
+
+    Rows about an anonymous post name no member; they are found by the post, among the
+    member's own anonymous posts (a scan of owner tags, only for the member themselves).
+    """
+    own_anonymous = anonymous_post_ids(user_id)
+    about = ActionLog.subject_user_id == user_id
+    if own_anonymous:
+        about = or_(about, ActionLog.post_id.in_(own_anonymous))
     return list(
         db.session.scalars(
             select(ActionLog)
-            .where(
-                ActionLog.subject_user_id == user_id,
-                ActionLog.action.in_(MEMBER_VISIBLE_ACTIONS),
-            )
+            .where(about, ActionLog.action.in_(MEMBER_VISIBLE_ACTIONS))
             .order_by(ActionLog.id.desc())
             .limit(limit)
         )

@@ -18,6 +18,7 @@ from forum.boards.models import Board, BoardFacilitator
 from forum.db import utcnow
 from forum.extensions import db
 from forum.moderation.models import Sanction
+from forum.posts.anonymity import member_reference
 from forum.posts.models import Post
 
 ROLES = ("admin", "facilitator", "member")
@@ -149,3 +150,15 @@ def list_members_by_id(user_ids: list[int]) -> list[MemberRow]:
     users = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(user_ids)))}
     posts, boards = named_post_counts(user_ids), facilitated_boards(user_ids)
     return [MemberRow(users[i], posts.get(i, 0), boards.get(i, [])) for i in user_ids]
+
+
+def member_for_reference(ref: str) -> User | None:
+    """The member an opaque member reference stands for, or None (a former member).
+
+    References are keyed digests, not stored anywhere beside the account, so this
+    recomputes every member's: a scan (under 0.1 s for 20,000 members), for sanctioning
+    the author of an anonymous post that no longer exists.
+    """
+    ids = db.session.scalars(select(User.id).order_by(User.id)).all()
+    found = next((user_id for user_id in ids if member_reference(user_id) == ref), None)
+    return db.session.get(User, found) if found is not None else None

@@ -94,9 +94,12 @@ class ReviewItem(CreatedAtMixin, db.Model):
     thread_id: Mapped[int | None] = mapped_column(
         ForeignKey("thread.id", ondelete="SET NULL"), nullable=True
     )
+    # The author of a named post. An anonymous post's item has no author id, only the
+    # opaque member reference facilitators see (forum.posts.anonymity.member_reference).
     author_id: Mapped[int | None] = mapped_column(
         ForeignKey("user.id", ondelete="SET NULL"), nullable=True, index=True
     )
+    member_ref: Mapped[str | None] = mapped_column(String(12), nullable=True, index=True)
     lane: Mapped[str] = mapped_column(String(8), nullable=False, default="green")
     lane_rank: Mapped[int] = mapped_column(Integer, nullable=False, default=3)
     state: Mapped[str] = mapped_column(String(10), nullable=False, default="open")

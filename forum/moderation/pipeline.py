@@ -24,7 +24,8 @@ from forum.moderation.models import Screening
 from forum.moderation.queue import add_flag, open_item_for
 from forum.moderation.rules import current_ruleset
 from forum.moderation.screening import Match, highest_lane
-from forum.notifications.services import notify
+from forum.notifications.services import notify_author
+from forum.posts.authorship import author_id_of, owner_tag
 from forum.posts.models import Post, PostRevision
 
 log = logging.getLogger(__name__)
@@ -103,12 +104,40 @@ def _board_holds(board: Board, author: User, post: Post) -> bool:
         return True
     if board.moderation_mode != "new-members":
         return False
-    earlier = db.session.scalar(
-        select(func.count())
-        .select_from(Post)
-        .where(Post.author_id == author.id, Post.id != post.id, Post.state == "visible")
+    # Anonymous posts carry no author id to count: the member's own counter does, and it
+    # already includes this post (it is incremented when the post is created).
+    if (author.posts_written or 1) - 1 < board.new_member_posts:
+        return True
+    # Only visible posts count: a new member's held (or hidden) posts do not lift the hold.
+    return _visible_posts(author, post, board.new_member_posts) < board.new_member_posts
+
+
+def _visible_posts(author: User, post: Post, enough: int) -> int:
+    """How many of the member's other posts are visible, counted up to `enough`.
+
+    Named posts are counted by author id. Anonymous ones carry none: they are found by
+    recomputing owner tags over visible anonymous posts since the member joined, stopping
+    at `enough` (only when the named ones fall short).
+    """
+    others = (Post.id != post.id, Post.state == "visible")
+    named = select(func.count()).select_from(Post).where(Post.author_id == author.id, *others)
+    found = db.session.scalar(named) or 0
+    if found >= enough:
+        return found
+    rows = db.session.execute(
+        select(Post.thread_id, Post.owner_tag)
+        .where(Post.owner_tag.is_not(None), Post.created_at >= author.created_at, *others)
+        .order_by(Post.id)
+        .execution_options(yield_per=2000)
     )
-    return (earlier or 0) < board.new_member_posts
+    try:
+        for thread_id, tag in rows:
+            found += tag == owner_tag(author.id, thread_id)
+            if found >= enough:
+                break
+    finally:
+        rows.close()
+    return found
 
 
 def screen_revision(revision_id: int) -> str:
@@ -162,29 +191,43 @@ def _collapse(matches: list[Match]) -> list[Match]:
 
 def _context_matches(post: Post, revision: PostRevision) -> list[Match]:
     """Flags that need the member's history: first posts, bursts, repeated text."""
-    if post.author_id is None or revision.number != 1:
+    author_id = author_id_of(post)
+    if author_id is None or revision.number != 1:
         return []
-    mine = select(func.count()).select_from(Post).where(Post.author_id == post.author_id)
     found: list[Match] = []
-    if db.session.scalar(mine.where(Post.id != post.id)) == 0:
+    written = db.session.scalar(select(User.posts_written).where(User.id == author_id))
+    if (written or 0) <= 1:
         found.append(_context("context.first-post", "new_member", "green",
                               "new member: first post on Kindred"))  # fmt: skip
-    # Bursts and repeats count only posts of the same kind: a flag on an anonymous post
+    # Bursts and repeats count only posts of the same identity: a flag on an anonymous post
     # that counted the member's named posts (or the reverse) would tie the two together.
-    mine = mine.where(Post.is_anonymous.is_(post.is_anonymous))
     since = post.created_at - BURST_WINDOW
-    if (db.session.scalar(mine.where(Post.created_at >= since)) or 0) >= BURST_POSTS:
+    if _count_same_identity(post, author_id, Post.created_at >= since) >= BURST_POSTS:
         found.append(_context("context.burst", "spam", "amber",
                               f"spam: {BURST_POSTS} or more posts within 10 minutes"))  # fmt: skip
-    repeated = mine.where(
-        Post.id != post.id,
-        Post.body_source == revision.body_source,
+    repeated = _count_same_identity(
+        post, author_id, Post.id != post.id, Post.body_source == revision.body_source,
         Post.created_at >= post.created_at - REPEAT_WINDOW,
-    )
-    if db.session.scalar(repeated):
+    )  # fmt: skip
+    if repeated:
         found.append(_context("context.repeat", "spam", "amber",
                               "spam: the same text was posted again"))  # fmt: skip
     return found
+
+
+def _count_same_identity(post: Post, author_id: int, *where: Any) -> int:
+    """How many posts matching `where` the author wrote under the post's identity.
+
+    Named: by author id. Anonymous: the anonymous posts matching `where` (a window, so a
+    few rows) whose owner tag is the author's in their thread.
+    """
+    if not post.is_anonymous:
+        query = select(func.count()).select_from(Post).where(Post.author_id == author_id, *where)
+        return db.session.scalar(query) or 0
+    rows = db.session.execute(
+        select(Post.thread_id, Post.owner_tag).where(Post.owner_tag.is_not(None), *where)
+    )
+    return sum(1 for thread_id, tag in rows if tag == owner_tag(author_id, thread_id))
 
 
 def _context(key: str, category: str, lane: str, reason: str) -> Match:
@@ -203,11 +246,14 @@ def _record(post: Post, revision: PostRevision, matches: list[Match]) -> None:
     if must_hold and post.state == "visible":
         post.hold()
         schedule_board_recount(post.thread.board_id)  # the counters must drop the held post
-        if post.author_id is not None:
-            notify(post.author_id, "post_held",
-                   "Your post is waiting for a facilitator before others can see it. "
-                   "You can still see it, and nothing you wrote is lost.",
-                   f"/p/{post.id}")  # fmt: skip
+        notify_author(post, "post_held",
+                      "Your post is waiting for a facilitator before others can see it. "
+                      "You can still see it, and nothing you wrote is lost.",
+                      f"/p/{post.id}")  # fmt: skip
+
+
+WAITING = ("pending", "queued")
+_COLUMNS = (Screening.revision_id, Screening.post_id, Screening.attempts, Screening.updated_at)
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,8 @@ from forum.boards.models import Board, BoardFacilitator
 from forum.db import utcnow
 from forum.extensions import db
 from forum.moderation.models import LANE_RANK, Flag, ReviewItem
+from forum.posts.anonymity import member_reference
+from forum.posts.authorship import author_id_of, wrote
 from forum.posts.models import Post, PostRevision, Thread
 
 TIME_TARGETS = {
@@ -45,7 +47,8 @@ def open_item_for(post: Post) -> ReviewItem:
         return item
     item = ReviewItem(
         post_id=post.id, board_id=post.thread.board_id, thread_id=post.thread_id,
-        author_id=post.author_id, snapshot_title=post.thread.title,
+        author_id=None if post.is_anonymous else post.author_id,
+        member_ref=_member_ref_of(post), snapshot_title=post.thread.title,
         snapshot_text=post.body_source,
     )  # fmt: skip
     try:
@@ -54,6 +57,14 @@ def open_item_for(post: Post) -> ReviewItem:
     except IntegrityError:  # a concurrent job opened it first
         return db.session.scalars(query).one()
     return item
+
+
+def _member_ref_of(post: Post) -> str | None:
+    """The opaque member reference for an anonymous post's item (None for named posts)."""
+    if not post.is_anonymous:
+        return None
+    author_id = author_id_of(post)
+    return member_reference(author_id) if author_id is not None else None
 
 
 def add_flag(
@@ -166,12 +177,26 @@ def check_version(item: ReviewItem, user: Any, version: int) -> None:
     """Refuse to act on a stale page or on an item another facilitator has claimed."""
     if item.version != version:
         raise ReviewConflict(STALE_PAGE)
-    if item.author_id is not None and item.author_id == user.id:
+    if is_own_item(item, user):
         # Acting on (or claiming) one's own post would also show the others who wrote it.
         raise ReviewConflict("This is your own post: another facilitator will handle it.")
     if claimed_by_other(item, user):
         name = item.claimed_by.pseudonym if item.claimed_by else "another facilitator"
         raise ReviewConflict(f"{name} is handling this item right now (claimed).")
+
+
+def is_own_item(item: ReviewItem, user: Any) -> bool:
+    """Whether the member wrote the item's post, under either identity.
+
+    Read from the post while it exists; once it is gone, from the item's author id
+    (named) or member reference (anonymous).
+    """
+    post = db.session.get(Post, item.post_id) if item.post_id else None
+    if post is not None:
+        return wrote(user, post)
+    if item.member_ref is not None:
+        return item.member_ref == member_reference(user.id)
+    return item.author_id is not None and item.author_id == user.id
 
 
 def claimed_by_other(item: ReviewItem, user: Any, now: datetime | None = None) -> bool:
@@ -218,17 +243,21 @@ def item_context(item: ReviewItem, viewer: Any) -> ItemContext:
 
 
 def _author_items(item: ReviewItem, viewer: Any, limit: int = 10) -> list[ReviewItem]:
-    """The author's other flagged items, on the boards the viewer may review."""
-    if item.author_id is None:
+    """The author's other flagged items, on the boards the viewer may review.
+
+    Only items of the same identity: an anonymous item lists the items with its member
+    reference, a named one the items of the author's named posts. Listing a named post
+    beside an anonymous one would tell the facilitator who wrote the anonymous one.
+    """
+    if item.member_ref is not None:
+        query = select(ReviewItem).where(ReviewItem.member_ref == item.member_ref)
+    elif item.author_id is not None:
+        query = (
+            select(ReviewItem)
+            .join(Post, Post.id == ReviewItem.post_id)
+            .where(ReviewItem.author_id == item.author_id, Post.is_anonymous.is_(False))
+        )
+    else:
         return []
-    # Only items of the same kind: listing a named post beside an anonymous one would
-    # tell the facilitator who wrote the anonymous one.
-    post = db.session.get(Post, item.post_id) if item.post_id else None
-    anonymous = bool(post and post.is_anonymous)
-    query = (
-        select(ReviewItem)
-        .join(Post, Post.id == ReviewItem.post_id)
-        .where(ReviewItem.author_id == item.author_id, Post.is_anonymous.is_(anonymous))
-    )
     query = _scoped(query.where(ReviewItem.id != item.id), viewer)
     return list(db.session.scalars(query.order_by(ReviewItem.created_at.desc()).limit(limit)))

@@ -17,6 +17,7 @@ from forum.extensions import db
 from forum.moderation.log import append_log
 from forum.moderation.models import Reidentification
 from forum.notifications.services import notify
+from forum.posts.authorship import author_id_of
 from forum.posts.models import Post
 from forum.security.text import normalise_text
 
@@ -53,7 +54,8 @@ def approve_reidentification(admin: User, request_id: int) -> tuple[Reidentifica
     if request.requested_by_id == admin.id:
         raise ReidentifyRefused("A second, different admin must approve this request.")
     post = db.session.get(Post, request.post_id) if request.post_id else None
-    author = db.session.get(User, post.author_id) if post and post.author_id else None
+    author_id = author_id_of(post) if post is not None else None
+    author = db.session.get(User, author_id) if author_id is not None else None
     request.state, request.decided_by_id, request.decided_at = "approved", admin.id, utcnow()
     append_log("reidentify", actor=admin, reason=request.reason, post_id=request.post_id,
                subject_user_id=author.id if author else None,

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from forum.extensions import db
 from forum.moderation.models import Flag
 from forum.moderation.queue import add_flag, open_item_for
+from forum.posts.authorship import wrote
 from forum.posts.models import Post
 from forum.security.text import normalise_text
 
@@ -26,7 +27,7 @@ class ReportRefused(ValueError):
 
 
 def _check(post: Post, reporter: Any) -> None:
-    if post.author_id == reporter.id:
+    if wrote(reporter, post):
         raise ReportRefused("You can't report your own post; you can edit or withdraw it.")
     already = select(Flag.id).where(Flag.post_id == post.id, Flag.reporter_id == reporter.id)
     if db.session.scalar(already) is not None:

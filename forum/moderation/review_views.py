@@ -14,7 +14,6 @@ from forum.boards.services import get_board, list_boards
 from forum.extensions import db
 from forum.moderation import actions, bulk, health, queue, sanctions
 from forum.moderation import forms as f
-from forum.posts.anonymity import member_reference
 from forum.security.permissions import admin_required
 
 bp = Blueprint("review", __name__, url_prefix="/review")
@@ -84,7 +83,7 @@ def _render_item(item, status: int = 200):  # type: ignore[no-untyped-def]
 
 def _member_ref(item):  # type: ignore[no-untyped-def]
     """For anonymous posts facilitators get an opaque reference, never the pseudonym."""
-    return member_reference(item.author_id) if item.author_id else "a former member"
+    return item.member_ref or "a former member"
 
 
 def _my_boards():  # type: ignore[no-untyped-def]

@@ -12,9 +12,12 @@ from forum.accounts.services import end_all_login_sessions
 from forum.db import utcnow
 from forum.extensions import db
 from forum.moderation.log import append_log
+from forum.moderation.members import member_for_reference
 from forum.moderation.models import ReviewItem, Sanction
 from forum.moderation.queue import check_version
 from forum.notifications.services import notify
+from forum.posts.authorship import author_id_of
+from forum.posts.models import Post
 from forum.security.text import normalise_text
 
 LADDER = ("note", "warning", "mute", "suspension")
@@ -34,14 +37,30 @@ class SanctionRefused(ValueError):
 def sanction_member(
     actor: Any, item: ReviewItem, version: int, kind: str, reason: str, days: int | None = None
 ) -> Sanction:
-    """Sanction the author of the item's post, with a reason and expiry the member sees."""
+    """Sanction the author of the item's post, with a reason and expiry the member sees.
+
+    For an anonymous post the sanction keeps no review item and its log row names no
+    member (only the member reference): neither row ties the member to the post.
+    """
     check_version(item, actor, version)
-    member = db.session.get(User, item.author_id) if item.author_id else None
+    member = _author_of(item)
     if member is None:
         raise SanctionRefused("The author's account no longer exists.")
     sanction = _impose(actor, member, kind, reason, days, item)
     item.touch()
     return sanction
+
+
+def _author_of(item: ReviewItem) -> User | None:
+    """The item's author: by author id (named), unsealed from the post or found by member
+    reference if the post is gone (anonymous)."""
+    if item.member_ref is None:
+        return db.session.get(User, item.author_id) if item.author_id else None
+    post = db.session.get(Post, item.post_id) if item.post_id else None
+    if post is None:
+        return member_for_reference(item.member_ref)
+    author_id = author_id_of(post)
+    return db.session.get(User, author_id) if author_id is not None else None
 
 
 def sanction_account(
@@ -63,8 +82,10 @@ def _impose(
         raise SanctionRefused("A mute or suspension lasts 1 to 3,650 days.")
     days = days or DEFAULT_DAYS.get(kind)
     expires = utcnow() + timedelta(days=days) if days and kind in DEFAULT_DAYS else None
+    anonymous = item is not None and item.member_ref is not None
     sanction = Sanction(user_id=member.id, kind=kind, reason=reason, created_by_id=actor.id,
-                        review_item_id=item.id if item else None, expires_at=expires)  # fmt: skip
+                        review_item_id=item.id if item and not anonymous else None,
+                        expires_at=expires)  # fmt: skip
     db.session.add(sanction)
     _restrict(member, kind, expires)
     db.session.flush()
@@ -72,10 +93,13 @@ def _impose(
     notify(member.id, f"sanction_{kind}",
            f"{_TOLD[kind]}{until}. The reason: {reason} You can appeal once from your "
            "moderation page.", "/me/moderation")  # fmt: skip
+    # About an anonymous post, neither the member's id nor the sanction's (whose row names
+    # the member) goes into the log row; the member reference stands in for both.
+    details = {"member_ref": item.member_ref} if anonymous else {"sanction_id": sanction.id}
     append_log(f"sanction_{kind}", actor=actor, reason=reason,
                review_item_id=item.id if item else None, post_id=item.post_id if item else None,
-               subject_user_id=member.id,
-               details={"sanction_id": sanction.id, "days": days})  # fmt: skip
+               subject_user_id=None if anonymous else member.id,
+               details=details | {"days": days})  # fmt: skip
     return sanction
 
 

@@ -11,6 +11,7 @@ from forum.boards.models import Board
 from forum.boards.services import is_facilitator
 from forum.extensions import db
 from forum.notifications.models import BoardFollow, NotificationPreference, ThreadFollow
+from forum.posts.authorship import started
 from forum.posts.models import Thread
 
 
@@ -22,9 +23,7 @@ def dialect_insert(model: Any) -> Any:
 
 def can_follow(user: Any, thread: Thread) -> bool:
     """A thread whose opening post is held or hidden is for its author and facilitators."""
-    return (
-        not thread.is_hidden or thread.author_id == user.id or is_facilitator(user, thread.board_id)
-    )
+    return not thread.is_hidden or started(user, thread) or is_facilitator(user, thread.board_id)
 
 
 def follow_thread(user_id: int, thread_id: int) -> None:

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from forum.db import CreatedAtMixin, UTCDateTime, utcnow
 from forum.extensions import db
 from forum.posts.models import Post, Thread
+from forum.security.keys import unseal
 
 
 class Notification(CreatedAtMixin, db.Model):
@@ -25,6 +26,7 @@ class Notification(CreatedAtMixin, db.Model):
     __table_args__ = (
         Index("ix_notification_user_unread", "user_id", "read_at"),
         UniqueConstraint("post_id", "user_id", "kind"),
+        Index("ix_notification_seal_key", "user_id", "seal_key"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -36,8 +38,23 @@ class Notification(CreatedAtMixin, db.Model):
     post_id: Mapped[int | None] = mapped_column(
         ForeignKey("post.id", ondelete="CASCADE"), nullable=True
     )
+    # A notice to the author of an anonymous post (a reply, a reaction, a moderation
+    # outcome): `text` and `link` are sealed under the server secret, `post_id` is empty,
+    # and `seal_key` (a keyed digest of member, post and kind) keeps it one per post.
+    sealed: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    seal_key: Mapped[str | None] = mapped_column(String(32), nullable=True)
 
     post: Mapped[Post | None] = relationship()
+
+    @property
+    def shown_text(self) -> str:
+        """The words, opened if sealed."""
+        return (unseal(self.text) or "") if self.sealed else self.text
+
+    @property
+    def shown_link(self) -> str:
+        """The link, opened if sealed."""
+        return (unseal(self.link) or "") if self.sealed else self.link
 
     def mark_read(self) -> None:
         """Mark as read (idempotent)."""

@@ -15,6 +15,7 @@ from forum.accounts.models import User
 from forum.extensions import db
 from forum.notifications.follows import dialect_insert
 from forum.notifications.models import ThreadFollow, ThreadRead
+from forum.posts.authorship import owner_tag
 from forum.posts.models import Post, Thread
 
 
@@ -94,7 +95,11 @@ def first_unread(user_id: int, thread: Thread) -> Post | None:
         .where(
             Post.thread_id == thread.id,
             Post.number > func.coalesce(mark.scalar_subquery(), 0),
-            or_(Post.state == "visible", Post.author_id == user_id),
+            or_(
+                Post.state == "visible",
+                Post.author_id == user_id,
+                Post.owner_tag == owner_tag(user_id, thread.id),
+            ),
         )
         .order_by(Post.number)
         .limit(1)

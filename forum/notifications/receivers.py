@@ -20,7 +20,8 @@ from forum.extensions import db
 from forum.notifications.follows import auto_follows, follow_thread
 from forum.notifications.models import BoardFollow, ThreadFollow
 from forum.notifications.reading import last_read, mark_read
-from forum.notifications.services import notify_members
+from forum.notifications.services import notify_members, notify_sealed
+from forum.posts.authorship import author_id_of, wrote
 from forum.posts.models import Post, Thread
 from forum.security.sanitize import mentions_in_html
 
@@ -69,6 +70,29 @@ def announce(post: Post) -> None:
         followers = select(ThreadFollow.user_id).where(ThreadFollow.thread_id == thread.id)
         notify_members(and_(User.id.in_(followers), audience), "reply",
                        f"A new reply in “{title}”", link, post.id)  # fmt: skip
+        _tell_anonymous_opener(post)
+
+
+def _tell_anonymous_opener(post: Post) -> None:
+    """Whoever opened an anonymous thread hears of its replies, sealed.
+
+    They follow it without a follow row, which would tie them to the thread; the notice
+    itself is sealed (see `notify_author`). Not for their own replies, and not twice if
+    they also follow the thread by hand.
+    """
+    thread = post.thread
+    if not thread.is_anonymous:
+        return
+    opening = db.session.scalar(select(Post).where(Post.thread_id == thread.id, Post.number == 1))
+    opener = author_id_of(opening) if opening is not None else None
+    if opener is None or wrote(opener, post):
+        return
+    follows = select(ThreadFollow.user_id).where(
+        ThreadFollow.thread_id == thread.id, ThreadFollow.user_id == opener
+    )
+    if db.session.scalar(follows) is None:
+        notify_sealed(opener, post.id, "reply", f"A new reply in “{thread.title}”",
+                      f"/p/{post.id}", once=True)  # fmt: skip
 
 
 def _not_author(post: Post) -> ColumnElement[bool]:

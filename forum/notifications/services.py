@@ -11,7 +11,9 @@ from forum.accounts.models import User
 from forum.db import UTCDateTime, utcnow
 from forum.extensions import db
 from forum.notifications.models import Notification, NotificationPreference
+from forum.posts.authorship import author_id_of, wrote
 from forum.posts.models import MAX_ID, Post, Thread
+from forum.security.keys import keyed_digest, seal
 
 # The kinds a member may turn off, and the preference that does it. Every other kind
 # (moderation outcomes, facilitator messages, sanctions, appeals, re-identification) is
@@ -46,6 +48,54 @@ def notify(
     db.session.add(note)
     db.session.flush()
     return note
+
+
+def notify_author(
+    post: Post, kind: str, text: str, link: str = "", *, once: bool = False
+) -> Notification | None:
+    """Tell a post's author something about it; None for a former member's post.
+
+    About an anonymous post, the notice is sealed: no post id, and words and link only
+    the server can open, so the notification table does not tie the member to the post.
+    With `once`, a second notice of this kind about this post is not added.
+    """
+    user_id = author_id_of(post)
+    if user_id is None:
+        return None
+    if not post.is_anonymous:
+        if once and _already_told(user_id, post.id, kind):
+            return None
+        return notify(user_id, kind, text, link, post_id=post.id if once else None)
+    return notify_sealed(user_id, post.id, kind, text, link, once=once)
+
+
+def notify_sealed(user_id: int, post_id: int, kind: str, text: str, link: str = "", *,
+                  once: bool = False) -> Notification | None:  # fmt: skip
+    """Add a sealed notice about a post (see `notify_author`), honouring preferences."""
+    if not _wants(user_id, kind):
+        return None
+    key = notice_key(user_id, post_id, kind)
+    if once and sealed_notice(user_id, key) is not None:
+        return None
+    note = Notification(user_id=user_id, kind=kind, text=seal(text), link=seal(link),
+                        sealed=True, seal_key=key)  # fmt: skip
+    db.session.add(note)
+    db.session.flush()
+    return note
+
+
+def notice_key(user_id: int, post_id: int, kind: str) -> str:
+    """The keyed digest that finds a sealed notice about a post again."""
+    return keyed_digest("notice", user_id, post_id, kind).hex()[:32]
+
+
+def sealed_notice(user_id: int, key: str, *, unread: bool = False) -> Notification | None:
+    """The member's latest sealed notice with this key (only an unread one if asked)."""
+    query = select(Notification).where(Notification.user_id == user_id,
+                                       Notification.seal_key == key)  # fmt: skip
+    if unread:
+        query = query.where(Notification.read_at.is_(None))
+    return db.session.scalar(query.order_by(Notification.id.desc()).limit(1))
 
 
 def _wants(user_id: int, kind: str) -> bool:
@@ -169,14 +219,19 @@ def describe(note: Notification) -> str:
 
     For a new post the person is read from the post now: its alias if it is anonymous
     (never the author's pseudonym), the author's current pseudonym, or "A former member".
+    Members are told about their own anonymous posts too (leaving them out would set
+    them apart from other followers); those read "Your anonymous ...".
     """
     post = note.post
     if note.kind not in POST_KINDS or post is None:
-        return note.text
+        return note.shown_text
     thread = post.thread
     if post.state != "visible" or post.is_withdrawn:
         return "A post you were told about is no longer shown."
     title = thread.title
+    if post.is_anonymous and wrote(note.user_id, post):
+        what = "thread" if note.kind == "new_thread" else "post"
+        return f"Your anonymous {what} in “{title}” is up, as {post.anon_alias}."
     if post.is_anonymous:
         name = post.anon_alias or "Someone"
     else:

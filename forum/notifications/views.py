@@ -68,7 +68,8 @@ def index():
 def open_one(notification_id: int):
     note = services.open_notification(current_user.id, notification_id) or abort(404)
     db.session.commit()
-    return redirect(services.safe_link(note.link) if note.link else url_for(".index"))
+    link = note.shown_link
+    return redirect(services.safe_link(link) if link else url_for(".index"))
 
 
 @bp.post("/notifications/read")

@@ -9,14 +9,13 @@ pages only ever read it and never need the author to show it.
 from __future__ import annotations
 
 import base64
-import hashlib
-import hmac
 
-from flask import current_app
 from sqlalchemy import select
 
 from forum.extensions import db
+from forum.posts.authorship import owner_tag
 from forum.posts.models import Post
+from forum.security.keys import keyed_digest
 
 ANIMALS = (
     "Heron", "Otter", "Wren", "Badger", "Finch", "Fox", "Hare", "Owl", "Robin", "Seal",
@@ -27,15 +26,9 @@ ANIMALS = (
 )  # fmt: skip
 
 
-def _digest(purpose: str, *parts: object) -> bytes:
-    key = current_app.config["SECRET_KEY"].encode()
-    message = ":".join([purpose, *map(str, parts)]).encode()
-    return hmac.new(key, message, hashlib.sha256).digest()
-
-
 def base_alias(user_id: int, thread_id: int) -> str:
     """The member's alias in this thread before collisions are resolved."""
-    number = int.from_bytes(_digest("alias", thread_id, user_id)[:8], "big")
+    number = int.from_bytes(keyed_digest("alias", thread_id, user_id)[:8], "big")
     return f"Anonymous {ANIMALS[number % len(ANIMALS)]}"
 
 
@@ -43,22 +36,16 @@ def alias_for(user_id: int, thread_id: int) -> str:
     """The member's alias in the thread: reused if they posted anonymously there before,
     otherwise the keyed alias, numbered if another member already holds it in this thread.
     """
-    mine = db.session.scalar(
-        select(Post.anon_alias).where(
-            Post.thread_id == thread_id, Post.author_id == user_id, Post.is_anonymous.is_(True)
+    tag = owner_tag(user_id, thread_id)
+    rows = db.session.execute(
+        select(Post.anon_alias, Post.owner_tag).where(
+            Post.thread_id == thread_id, Post.is_anonymous.is_(True)
         )
-    )
+    ).all()
+    mine = next((alias for alias, owner in rows if owner == tag and alias), None)
     if mine:
         return mine
-    taken = set(
-        db.session.scalars(
-            select(Post.anon_alias).where(
-                Post.thread_id == thread_id,
-                Post.is_anonymous.is_(True),
-                Post.author_id.is_distinct_from(user_id),
-            )
-        )
-    )
+    taken = {alias for alias, owner in rows if owner != tag}
     alias, suffix = base_alias(user_id, thread_id), 2
     candidate = alias
     while candidate in taken:
@@ -71,7 +58,7 @@ def member_reference(user_id: int) -> str:
 
     Distinct from every alias and from the pseudonym; only the server can compute it.
     """
-    code = base64.b32encode(_digest("member-ref", user_id)[:5]).decode()
+    code = base64.b32encode(keyed_digest("member-ref", user_id)[:5]).decode()
     return f"M-{code[:6]}"
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from forum.extensions import db
+from forum.posts.authorship import started
 from forum.posts.models import Thread
 
 # key -> (what the author picks, the line shown above the reply box).
@@ -44,7 +45,7 @@ def describe_intent(thread: Thread) -> tuple[str, str] | None:
 
 def set_reply_intent(thread: Thread, user: Any, raw: str | None) -> None:
     """Change what the thread's author would like from replies; only the author may."""
-    if thread.author_id is None or thread.author_id != getattr(user, "id", None):
+    if not started(user, thread):
         raise NotThreadAuthor("Only the person who started this thread can change this.")
     thread.reply_intent = clean_intent(raw)
     db.session.flush()

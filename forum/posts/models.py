@@ -50,6 +50,8 @@ class Thread(CreatedAtMixin, db.Model):
     # The opening post is anonymous: listings show its per-thread alias, never the author.
     is_anonymous: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     anon_alias: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    # For an anonymous thread, in place of author_id: see forum.posts.authorship.
+    owner_tag: Mapped[str | None] = mapped_column(String(32), nullable=True)
     # What the author would like from replies: a key of forum.posts.intent.INTENTS, or None.
     reply_intent: Mapped[str | None] = mapped_column(String(12), nullable=True)
     # When a reply first showed under another name than the opening post's (see
@@ -87,8 +89,12 @@ class Post(CreatedAtMixin, db.Model):
     content_warning_keys: Mapped[str | None] = mapped_column(String(80), nullable=True)
     content_warning: Mapped[str | None] = mapped_column(String(120), nullable=True)
     # Shown under a per-thread alias; only the author (and break-glass) can link it to them.
+    # An anonymous post has no author_id: owner_tag and sealed_author stand in for it, and
+    # neither means anything without the server secret (see forum.posts.authorship).
     is_anonymous: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     anon_alias: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    owner_tag: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    sealed_author: Mapped[str | None] = mapped_column(String(200), nullable=True)
 
     thread: Mapped[Thread] = relationship()
     author: Mapped[User | None] = relationship()

@@ -18,6 +18,7 @@ from forum.extensions import db
 from forum.moderation.pipeline import PostBlocked, Precheck, precheck_text, register_revision
 from forum.posts import warnings
 from forum.posts.anonymity import alias_for, choose_anonymity
+from forum.posts.authorship import author_id_of, sign_post, sign_thread, started, wrote
 from forum.posts.intent import IntentRefused, clean_intent
 from forum.posts.models import MAX_ID, Post, PostRevision, Thread
 from forum.security.sanitize import render_markdown
@@ -123,10 +124,11 @@ def create_thread(
     precheck = _screen_at_submit(board, author, f"{title}\n\n{body}", confirm_personal_info)
     now = utcnow()
     anonymous = choose_anonymity(board.anonymous_policy, anonymous)
-    thread = Thread(board_id=board.id, author_id=author.id, title=title, last_post_at=now,
-                    is_anonymous=anonymous, reply_intent=intent)  # fmt: skip
+    thread = Thread(board_id=board.id, title=title, last_post_at=now, is_anonymous=anonymous,
+                    reply_intent=intent)  # fmt: skip
     db.session.add(thread)
     db.session.flush()
+    sign_thread(thread, author.id)
     thread.first_post = _add_post(thread, author, body, title=title, now=now, anonymous=anonymous)
     thread.first_post.set_content_warnings(*chosen)
     thread.anon_alias = thread.first_post.anon_alias
@@ -171,10 +173,12 @@ def _add_post(
     ).scalar_one()
     html = render_markdown(body)
     post = Post(
-        thread_id=thread.id, author_id=author.id, number=number,
-        body_source=body, body_html=html, created_at=now, thread=thread, is_anonymous=anonymous,
+        thread_id=thread.id, number=number, body_source=body, body_html=html, created_at=now,
+        thread=thread, is_anonymous=anonymous,
         anon_alias=alias_for(author.id, thread.id) if anonymous else None,
     )  # fmt: skip
+    sign_post(post, author.id)
+    author.posts_written = User.posts_written + 1  # one atomic UPDATE at the next flush
     db.session.add(post)
     db.session.flush()
     revision = PostRevision(
@@ -207,7 +211,8 @@ def edit_post(
         post.set_content_warnings(*clean_warnings(content_warnings, custom_warning))
     if body == post.body_source and (new_title is None or new_title == post.thread.title):
         return post
-    author = post.author
+    author_id = author_id_of(post)
+    author = db.session.get(User, author_id) if author_id is not None else None
     if author is not None:
         text = f"{new_title}\n\n{body}" if new_title else body
         post.precheck = _screen_at_submit(post.thread.board, author, text, confirm_personal_info)
@@ -234,31 +239,25 @@ def withdraw_post(post: Post) -> None:
 
 def can_edit(user: Any, post: Post) -> bool:
     """Authors may edit and withdraw their own posts until they withdraw them."""
-    return bool(
-        getattr(user, "is_authenticated", False)
-        and post.author_id is not None
-        and post.author_id == user.id
-        and not post.is_withdrawn
-    )
+    return bool(getattr(user, "is_authenticated", False) and wrote(user, post)
+                and not post.is_withdrawn)  # fmt: skip
 
 
 def can_view_revisions(user: Any, post: Post) -> bool:
     """A post's edit history is for its author and the board's facilitators."""
     if not getattr(user, "is_authenticated", False):
         return False
-    return post.author_id == user.id or is_facilitator(user, post.thread.board_id)
+    return wrote(user, post) or is_facilitator(user, post.thread.board_id)
 
 
 def can_see_post(user: Any, post: Post, moderator: bool) -> bool:
     """Held and hidden posts are for their author and the board's facilitators only."""
-    return (
-        post.is_visible or moderator or (post.author_id is not None and post.author_id == user.id)
-    )
+    return post.is_visible or moderator or wrote(user, post)
 
 
 def can_see_thread(user: Any, thread: Thread, moderator: bool) -> bool:
     """A thread whose opening post is held or hidden is shown to its author and facilitators."""
-    return not thread.is_hidden or moderator or thread.author_id == user.id
+    return not thread.is_hidden or moderator or started(user, thread)
 
 
 def get_thread(thread_id: int) -> Thread | None:

@@ -28,12 +28,11 @@ from forum.posts.models import Post, Thread
 
 def answers(post: Post, thread: Thread) -> bool:
     """The reply shows under another name than the thread's opening post."""
-    return (
-        post.author_id is None
-        or thread.author_id is None
-        or post.author_id != thread.author_id
-        or post.is_anonymous != thread.is_anonymous
-    )
+    if post.is_anonymous != thread.is_anonymous:
+        return True
+    if post.is_anonymous:  # one member's anonymous posts in a thread share its owner tag
+        return post.owner_tag is None or post.owner_tag != thread.owner_tag
+    return post.author_id is None or post.author_id != thread.author_id
 
 
 def mark_answered(post: Post, **_: Any) -> None:

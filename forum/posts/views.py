@@ -12,6 +12,7 @@ from forum.accounts.forms import ButtonForm
 from forum.boards.services import get_board, is_facilitator
 from forum.extensions import db, limiter
 from forum.posts import services
+from forum.posts.authorship import started
 from forum.posts.forms import EditPostForm, IntentForm, NewThreadForm, ReplyForm
 from forum.posts.intent import IntentRefused, NotThreadAuthor, describe_intent, set_reply_intent
 
@@ -59,7 +60,7 @@ def new_thread(slug: str):
 def _reply_form(thread):  # type: ignore[no-untyped-def]
     """The reply box; in a thread the member started anonymously, anonymous by default."""
     form = ReplyForm()
-    if thread.is_anonymous and thread.author_id == current_user.id:
+    if thread.is_anonymous and started(current_user, thread):
         form.anonymous.data = True
     return form
 
@@ -111,7 +112,7 @@ def thread(thread_id: int):
 
 def _intent_form(thread):  # type: ignore[no-untyped-def]
     """The thread author's "what would help" choice; nobody else gets the form."""
-    if thread.author_id != current_user.id:
+    if not started(current_user, thread):
         return None
     return IntentForm(prefix="intent", formdata=None, reply_intent=thread.reply_intent or "")
 

@@ -9,6 +9,7 @@ from typing import Any
 
 from forum.extensions import db
 from forum.posts import warnings
+from forum.posts.authorship import wrote
 from forum.posts.models import Post
 from forum.preferences.models import MuteList
 from forum.security.sanitize import plain_text
@@ -132,7 +133,7 @@ def muted_reasons(viewer: Any, posts: Iterable[Post]) -> dict[int, str]:
     muter = Muter.of(mutes)
     reasons = {}
     for post in posts:
-        if post.author_id == viewer.id or post.is_withdrawn:
+        if wrote(viewer, post) or post.is_withdrawn:
             continue
         if (reason := muter.reason(post)) is not None:
             reasons[post.id] = reason

@@ -3,28 +3,34 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Collection
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, and_, or_, select
 
 from forum.accounts.models import LoginSession, RecoveryCode, User
 from forum.boards.models import Board, BoardFacilitator
 from forum.db import utcnow
 from forum.extensions import db
 from forum.library.services import export_entries
-from forum.moderation.models import ActionLog, Flag, ReviewItem, Sanction
+from forum.moderation.models import ActionLog, Flag, Sanction
 from forum.notifications.export import (
     export_following,
     export_notification_settings,
     export_read_marks,
 )
 from forum.notifications.models import Notification
+from forum.posts.authorship import anonymous_post_ids
 from forum.posts.models import Post, PostRevision, Thread
 from forum.preferences.services import export_mutes
+from forum.privacy.services import id_in
 from forum.reactions.models import Reaction
 
 EXPORT_FORMAT = "kindred-member-data/1"
+# Log entries about an anonymous post that are not about its author: a suggestion for
+# What helped, and a re-identification request (the member is told once it is approved).
+NOT_ABOUT_THE_AUTHOR = ("library_nominate", "library_remove", "reidentify_request")
 
 
 def export_member_data(user: User) -> dict[str, Any]:
@@ -37,9 +43,15 @@ def export_member_data(user: User) -> dict[str, Any]:
     and boards they follow, their notification settings and read marks, the reactions
     they sent (post, kind, time), their muted themes and words, their posts suggested for
     What helped and their answers (never who suggested), boards they facilitate, and
-    their login sessions and recovery codes (dates only). A fixed number of queries,
-    whatever the number of posts.
+    their login sessions and recovery codes (dates only). Anonymous posts carry no author
+    id: they are found by their owner tags, and the log entries about them by post id;
+    sealed notifications are opened. A fixed number of queries, whatever the number of
+    posts.
     """
+    return _export(user, tuple(anonymous_post_ids(user.id)))
+
+
+def _export(user: User, anonymous: tuple[int, ...]) -> dict[str, Any]:
     return {
         "format": EXPORT_FORMAT,
         "exported_at": _iso(utcnow()),
@@ -47,10 +59,10 @@ def export_member_data(user: User) -> dict[str, Any]:
         "facilitates": _facilitates(user.id),
         "login_sessions": _login_sessions(user.id),
         "recovery_codes": _recovery_codes(user.id),
-        "posts": _posts(user.id),
+        "posts": _posts(user.id, anonymous),
         "reports_made": _reports_made(user.id),
         "sanctions": _sanctions(user.id),
-        "moderation_log": _log_entries(user.id),
+        "moderation_log": _log_entries(user.id, anonymous),
         "notifications": _notifications(user.id),
         "following": export_following(user.id),
         "notification_settings": export_notification_settings(user.id),
@@ -72,28 +84,16 @@ ADMIN_EXPORT_KEYS = (
 def export_member_data_for_admin(user: User) -> dict[str, Any]:
     """The member's data as an admin exports it for them (`flask forum export-user`).
 
-    Nothing anonymous: anonymous posts, and the sanctions and log entries about them, are
-    left out, with every section that could mention them. Otherwise the admin would learn
+    Nothing anonymous: anonymous posts and the log entries about them are left out, with
+    every section that could mention them. Sanctions stay: they are on the account (admins
+    see them with `user show`) and name no post. Otherwise the admin would learn
     who wrote them, which takes two admins and a logged reason (re-identification). The
     member downloads everything themselves from their settings page.
     """
-    data = export_member_data(user)
-    anonymous = set(db.session.scalars(
-        select(Post.id).where(Post.author_id == user.id, Post.is_anonymous.is_(True))
-    ))  # fmt: skip
-    sanction_posts = db.session.execute(
-        select(Sanction.id, ReviewItem.post_id)
-        .outerjoin(ReviewItem, Sanction.review_item_id == ReviewItem.id)
-        .where(Sanction.user_id == user.id)
-        .order_by(Sanction.id)
-    ).all()
+    found = tuple(anonymous_post_ids(user.id))
+    data, anonymous = _export(user, found), set(found)
     kept = {key: data[key] for key in ADMIN_EXPORT_KEYS}
     kept["posts"] = [post for post in data["posts"] if not post["anonymous"]]
-    kept["sanctions"] = [
-        entry
-        for entry, (_, post_id) in zip(data["sanctions"], sanction_posts, strict=True)
-        if post_id not in anonymous
-    ]
     kept["moderation_log"] = [
         entry
         for entry in data["moderation_log"]
@@ -149,12 +149,16 @@ def _recovery_codes(user_id: int) -> list[dict[str, Any]]:
     return [{"created_at": _iso(made), "used_at": _iso(used)} for made, used in rows]
 
 
-def _posts(user_id: int) -> list[dict[str, Any]]:
+def _theirs(user_id: int, anonymous: tuple[int, ...]) -> ColumnElement[bool]:
+    return or_(Post.author_id == user_id, id_in(Post.id, anonymous))
+
+
+def _posts(user_id: int, anonymous: tuple[int, ...]) -> list[dict[str, Any]]:
     revisions: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for revision in db.session.scalars(
         select(PostRevision)
         .join(Post, PostRevision.post_id == Post.id)
-        .where(Post.author_id == user_id)
+        .where(_theirs(user_id, anonymous))
         .order_by(PostRevision.post_id, PostRevision.number)
     ):
         revisions[revision.post_id].append(
@@ -169,7 +173,7 @@ def _posts(user_id: int) -> list[dict[str, Any]]:
         select(Post, Thread.title, Board.slug, Thread.reply_intent)
         .join(Thread, Post.thread_id == Thread.id)
         .join(Board, Thread.board_id == Board.id)
-        .where(Post.author_id == user_id)
+        .where(_theirs(user_id, anonymous))
         .order_by(Post.created_at, Post.id)
     )
     return [
@@ -238,11 +242,15 @@ def _sanctions(user_id: int) -> list[dict[str, Any]]:
     ]
 
 
-def _log_entries(user_id: int) -> list[dict[str, Any]]:
-    """Every action-log entry about the member: what, why, when; never who acted."""
+def _log_entries(user_id: int, anonymous: Collection[int]) -> list[dict[str, Any]]:
+    """Every action-log entry about the member or their anonymous posts: what, why, when;
+    never who acted."""
+    about_anonymous = and_(
+        id_in(ActionLog.post_id, tuple(anonymous)), ActionLog.action.not_in(NOT_ABOUT_THE_AUTHOR)
+    )
     rows = db.session.execute(
         select(ActionLog.action, ActionLog.reason, ActionLog.created_at, ActionLog.post_id)
-        .where(ActionLog.subject_user_id == user_id)
+        .where(or_(ActionLog.subject_user_id == user_id, about_anonymous))
         .order_by(ActionLog.id)
     )
     return [
@@ -258,8 +266,8 @@ def _notifications(user_id: int) -> list[dict[str, Any]]:
     return [
         {
             "kind": n.kind,
-            "text": n.text,
-            "link": n.link,
+            "text": n.shown_text,
+            "link": n.shown_link,
             "created_at": _iso(n.created_at),
             "read_at": _iso(n.read_at),
         }

@@ -7,11 +7,23 @@ in `forum.privacy.export` and content retention in `forum.privacy.retention`.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Select, delete, exists, func, or_, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    and_,
+    bindparam,
+    delete,
+    exists,
+    func,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
 
 from forum.accounts.models import User
@@ -22,6 +34,8 @@ from forum.db import utcnow
 from forum.extensions import db
 from forum.library.services import forget_author
 from forum.moderation.models import Flag, ReviewItem
+from forum.posts import authorship
+from forum.posts.anonymity import member_reference
 from forum.posts.models import Post, PostRevision, Thread
 from forum.security.sanitize import render_markdown
 
@@ -154,8 +168,9 @@ def delete_member(user: User, password: str, *, keep_posts: bool) -> None:
     roles go with the account (ON DELETE CASCADE); every other link to the member is cut
     by the foreign keys' ON DELETE SET NULL: authorship of kept posts and threads, reports
     they made, review items and action-log rows about them, claims and decisions of theirs.
-    With `keep_posts` the posts stay, shown as by "a former member"; otherwise see
-    `remove_posts_of`. Raises WrongPassword.
+    Kept anonymous posts and threads lose their owner tag and sealed author, and review
+    items of them their member reference. With `keep_posts` the posts stay, shown as by
+    "a former member"; otherwise see `remove_posts_of`. Raises WrongPassword.
     """
     confirm_password(user, password)
     erase_member(user, keep_posts=keep_posts)
@@ -166,14 +181,74 @@ def erase_member(user: User, *, keep_posts: bool) -> None:
 
     For an admin acting on a member's request (`flask forum user delete`).
     """
-    forget_author(user.id)  # What helped consents are the person's, not the posts'
+    mine = MemberPosts.of(user.id)
+    # What helped consents are the person's, not the posts'.
+    forget_author(user.id)
     if not keep_posts:
-        remove_posts_of(user.id)
+        remove_posts_of(user.id, mine)
+    _forget_anonymous(user.id, mine)
     db.session.delete(user)
     db.session.flush()
 
 
-def remove_posts_of(user_id: int) -> None:
+@dataclass(frozen=True)
+class MemberPosts:
+    """The member's posts and the threads they opened, named or anonymous, as SQL filters.
+
+    Anonymous ones carry no author id: they are found once by their owner tags and then
+    named by id (inlined in the SQL, so their number never meets a bind-parameter limit).
+    """
+
+    user_id: int
+    anonymous_posts: tuple[int, ...]
+    anonymous_threads: tuple[int, ...]
+
+    @classmethod
+    def of(cls, user_id: int) -> MemberPosts:
+        """Find the member's anonymous posts and threads (two scans)."""
+        return cls(user_id, tuple(authorship.anonymous_post_ids(user_id)),
+                   tuple(authorship.anonymous_threads_started(user_id)))  # fmt: skip
+
+    def posts(self) -> ColumnElement[bool]:
+        """Whether a post is the member's."""
+        return or_(Post.author_id == self.user_id, id_in(Post.id, self.anonymous_posts))
+
+    def others(self) -> ColumnElement[bool]:
+        """Whether a post is someone else's (a former member's included)."""
+        return and_(Post.author_id.is_distinct_from(self.user_id),
+                    ~id_in(Post.id, self.anonymous_posts))  # fmt: skip
+
+    def threads(self) -> ColumnElement[bool]:
+        """Whether the member opened a thread."""
+        return or_(Thread.author_id == self.user_id, id_in(Thread.id, self.anonymous_threads))
+
+    def post_ids(self) -> Select[Any]:
+        """The ids of the member's posts."""
+        return select(Post.id).where(self.posts())
+
+
+def id_in(column: Any, ids: tuple[int, ...]) -> ColumnElement[bool]:
+    """`column IN ids`, the ids written into the statement (integers only, never input)."""
+    return column.in_(bindparam(f"ids_{column.table.name}", list(ids), unique=True,
+                                expanding=True, literal_execute=True))  # fmt: skip
+
+
+def _forget_anonymous(user_id: int, mine: MemberPosts) -> None:
+    """Cut what is left of the member's anonymous posts and threads from them.
+
+    What `authorship.forget_author` does to one post, in bulk: no owner tag, no sealed
+    author. Review items of their anonymous posts lose the member reference too, as
+    named posts' items lose their author id.
+    """
+    execute_bulk(update(Post).where(id_in(Post.id, mine.anonymous_posts))
+                 .values(owner_tag=None, sealed_author=None))  # fmt: skip
+    execute_bulk(update(Thread).where(id_in(Thread.id, mine.anonymous_threads))
+                 .values(owner_tag=None))  # fmt: skip
+    execute_bulk(update(ReviewItem).where(ReviewItem.member_ref == member_reference(user_id))
+                 .values(member_ref=None))  # fmt: skip
+
+
+def remove_posts_of(user_id: int, mine: MemberPosts | None = None) -> None:
     """Remove every post of the member, anonymous ones included, in a few bulk statements.
 
     - A thread they started in which nobody else posted is deleted with all its posts.
@@ -183,39 +258,39 @@ def remove_posts_of(user_id: int) -> None:
     - Their replies are deleted. Numbers are never reused, so later posts keep theirs.
     - Moderation copies of their words (review-item snapshots, quotes in flag reasons)
       are blanked; the items and flags themselves stay as the record of what was done.
-    Threads' last activity and the boards' counters are recomputed.
+    Threads' last activity and the boards' counters are recomputed. An anonymous opening
+    post left in place keeps its owner tag until `erase_member` forgets it.
     """
-    board_ids = _boards_with_posts_of(user_id)
-    blank_moderation_copies(select(Post.id).where(Post.author_id == user_id))
-    started = select(Thread.id).where(Thread.author_id == user_id)
+    mine = mine or MemberPosts.of(user_id)
+    board_ids = _boards_with_posts_of(mine)
+    blank_moderation_copies(mine.post_ids())
+    started = select(Thread.id).where(mine.threads())
     execute_bulk(
         update(ReviewItem).where(ReviewItem.thread_id.in_(started)).values(snapshot_title="")
     )
-    others_posted = exists().where(
-        Post.thread_id == Thread.id, or_(Post.author_id.is_(None), Post.author_id != user_id)
-    )
-    execute_bulk(delete(Thread).where(Thread.author_id == user_id, ~others_posted))
-    _blank_openings(user_id)
-    execute_bulk(delete(Post).where(Post.author_id == user_id, Post.number != 1))
+    others_posted = exists().where(Post.thread_id == Thread.id, mine.others())
+    execute_bulk(delete(Thread).where(mine.threads(), ~others_posted))
+    _blank_openings(mine)
+    execute_bulk(delete(Post).where(mine.posts(), Post.number != 1))
     _refresh_last_activity(board_ids)
     for board_id in board_ids:
         schedule_board_recount(board_id)
 
 
-def _boards_with_posts_of(user_id: int) -> list[int]:
+def _boards_with_posts_of(mine: MemberPosts) -> list[int]:
     """The boards holding a post of the member (their counters will change)."""
-    threads = select(Post.thread_id).where(Post.author_id == user_id)
+    threads = select(Post.thread_id).where(mine.posts())
     query = select(Thread.board_id).where(Thread.id.in_(threads)).distinct()
     return list(db.session.scalars(query))
 
 
-def _blank_openings(user_id: int) -> None:
+def _blank_openings(mine: MemberPosts) -> None:
     """The member's opening posts left (others replied): placeholder text, no revisions."""
-    openings = select(Post.id).where(Post.author_id == user_id, Post.number == 1)
+    openings = select(Post.id).where(mine.posts(), Post.number == 1)
     execute_bulk(delete(PostRevision).where(PostRevision.post_id.in_(openings)))
     execute_bulk(
         update(Post)
-        .where(Post.author_id == user_id, Post.number == 1)
+        .where(mine.posts(), Post.number == 1)
         .values(
             body_source=DELETED_TEXT,
             body_html=_deleted_html(),
@@ -223,7 +298,7 @@ def _blank_openings(user_id: int) -> None:
             content_warning_keys=None,
         )
     )
-    execute_bulk(update(Thread).where(Thread.author_id == user_id).values(title=DELETED_TEXT))
+    execute_bulk(update(Thread).where(mine.threads()).values(title=DELETED_TEXT))
 
 
 def _refresh_last_activity(board_ids: list[int]) -> None:

@@ -17,10 +17,12 @@ from sqlalchemy.exc import IntegrityError
 from forum.boards.services import is_facilitator
 from forum.extensions import db
 from forum.notifications.models import Notification
-from forum.notifications.services import notify
+from forum.notifications.services import notice_key, notify_author, sealed_notice
+from forum.posts.authorship import author_id_of, wrote
 from forum.posts.models import Post, Thread
 from forum.posts.services import can_see_post, can_see_thread
 from forum.reactions.models import KINDS, Reaction
+from forum.security.keys import seal
 
 NOTIFICATION_KIND = "reaction"
 # How each kind reads in the author's notification, alone and beside others.
@@ -52,7 +54,7 @@ def check_can_react(user: Any, post: Post) -> None:
     moderator = is_facilitator(user, thread.board_id)
     if not (can_see_thread(user, thread, moderator) and can_see_post(user, post, moderator)):
         raise PostNotShown(post.id)
-    if post.author_id is not None and post.author_id == user.id:
+    if wrote(user, post):
         raise ReactionRefused("You can't react to your own post.")
     if post.is_withdrawn or not post.is_visible or thread.is_hidden:
         raise ReactionRefused("You can react only to posts everyone can see.")
@@ -101,14 +103,31 @@ def _tell_author(post: Post, *, added: bool) -> None:
     Batched: while the author has not read it, reactions change its text instead of
     adding more. It never names anyone; for an anonymous post it goes to the author only.
     """
-    if post.author_id is None:  # a former member's post
+    author_id = author_id_of(post)
+    if author_id is None:  # a former member's post
         return
     link = f"/p/{post.id}"
     text = notification_text(post_counts(post.id), post.thread.title)
-    unread = db.session.scalar(
+    unread = _unread_notice(post, author_id, link)
+    if unread is not None:
+        if text:
+            unread.text = seal(text) if unread.sealed else text
+        else:
+            db.session.delete(unread)  # every reaction was taken back before they looked
+        db.session.flush()
+    elif added and text:
+        notify_author(post, NOTIFICATION_KIND, text, link)  # None if they muted these
+
+
+def _unread_notice(post: Post, author_id: int, link: str) -> Notification | None:
+    """The author's unread reactions notice about the post (sealed if it is anonymous)."""
+    if post.is_anonymous:
+        key = notice_key(author_id, post.id, NOTIFICATION_KIND)
+        return sealed_notice(author_id, key, unread=True)
+    return db.session.scalar(
         select(Notification)
         .where(
-            Notification.user_id == post.author_id,
+            Notification.user_id == author_id,
             Notification.kind == NOTIFICATION_KIND,
             Notification.link == link,
             Notification.read_at.is_(None),
@@ -116,14 +135,6 @@ def _tell_author(post: Post, *, added: bool) -> None:
         .order_by(Notification.id.desc())
         .limit(1)
     )
-    if unread is not None:
-        if text:
-            unread.text = text
-        else:
-            db.session.delete(unread)  # every reaction was taken back before they looked
-        db.session.flush()
-    elif added and text:
-        notify(post.author_id, NOTIFICATION_KIND, text, link)  # None if they muted these
 
 
 def notification_text(counts: dict[str, int], title: str) -> str:
@@ -173,7 +184,7 @@ class ReactionSummary:
             self.viewer_may_react
             and post.is_visible
             and not post.is_withdrawn
-            and post.author_id != viewer_id
+            and not wrote(viewer_id, post)
         )
 
 

@@ -340,9 +340,13 @@ def test_facilitator_sanctions_the_anonymous_author_through_the_item_without_lea
     assert "FernLantern" not in text_of(after) + text_of(response)
     fresh()
     sanction = db.session.scalar(select(Sanction))
-    assert (sanction.user_id, sanction.kind, sanction.review_item_id) == (author.id, kind, items[0])
+    # The sanction names the member but not the item; the log row names the item but not
+    # the member (only the opaque reference): no row ties the member to the post.
+    assert (sanction.user_id, sanction.kind, sanction.review_item_id) == (author.id, kind, None)
     logged = db.session.scalar(select(ActionLog).where(ActionLog.action == f"sanction_{kind}"))
-    assert logged.subject_user_id == author.id and logged.actor_id == facilitator.id
+    assert (logged.review_item_id, logged.actor_id) == (items[0], facilitator.id)
+    assert logged.subject_user_id is None and "sanction_id" not in logged.details
+    assert member_reference(author.id) in logged.details
     told = db.session.scalars(select(Notification.kind).where(Notification.user_id == author.id))
     assert f"sanction_{kind}" in set(told)
 
@@ -368,7 +372,8 @@ def test_review_item_survives_as_the_same_anonymous_item_after_the_post_is_edite
     assert _member_ref_on(shown) == member_reference(author.id)
     assert "FernLantern" not in shown
     fresh()
-    assert db.session.get(ReviewItem, items[1]).author_id == author.id
+    item = db.session.get(ReviewItem, items[1])
+    assert (item.author_id, item.member_ref) == (None, member_reference(author.id))
 
 
 def test_own_anonymous_thread_moved_to_a_board_without_anonymity_warns_before_replying(app, ctx):

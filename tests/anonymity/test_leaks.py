@@ -33,7 +33,9 @@ from forum.extensions import db, get_jobs
 from forum.moderation.models import BulkAction, Reidentification, ReviewItem, Sanction
 from forum.notifications.models import Notification
 from forum.posts.anonymity import member_reference
+from forum.posts.authorship import author_id_of
 from forum.posts.models import Post, Thread
+from tests.anonymity.database import rows_linking
 from tests.anonymity.helpers import (
     CALM_BODY,
     Crawl,
@@ -131,7 +133,7 @@ def build_scene(app: Flask, runner: Any, run_worker: Any) -> Scene:
     )
     assert run_worker() is True
     opening = db.session.scalar(select(Post).where(Post.thread_id == a_thread.id, Post.number == 1))
-    assert opening.is_anonymous and a_reply.is_anonymous and a_reply.author_id == A_ID
+    assert opening.is_anonymous and a_reply.is_anonymous and author_id_of(a_reply) == A_ID
     # Reactions: B responds to both anonymous posts (A is told), A to B's opening post.
     for post_id in (opening.id, a_reply.id):
         _posted(clients["B"], f"/p/{post_id}/react", {"kind": "strength"}, f"/t/{a_thread.id}")
@@ -379,9 +381,18 @@ def walk(scene: Scene, run_worker: Any, stages: list[str], crawl_after: list[str
         if stage in crawl_after:
             visitor = stage in {crawl_after[0], crawl_after[-1]}
             problems += [f"after {stage}: {p}" for p in crawl_everyone(scene, stage, visitor)]
+        problems += [f"after {stage}, in the database: {row}" for row in _database_links(scene)]
     for viewer, visit in scene.seen_by_others:
         problems += [f"{viewer} acting: {p}" for p in problems_in(scene, viewer, [visit])]
     return problems
+
+
+def _database_links(scene: Scene) -> list[str]:
+    """Rows that tie A to their anonymous posts for anyone holding a copy of the database."""
+    fresh()
+    thread = db.session.scalar(select(Post.thread_id).where(Post.id == scene.a_opening))
+    anonymous = [scene.a_opening, scene.a_reply]
+    return rows_linking(A_ID, anonymous, [thread] if thread else [], words=[A_TITLE])
 
 
 ACTING = ["posted", "edited", "reported", "hidden", "restored", "sanctioned"]

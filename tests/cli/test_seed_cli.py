@@ -17,6 +17,7 @@ from forum.extensions import db
 from forum.moderation.models import Flag, ReviewItem, Screening
 from forum.posts import services as posts
 from forum.posts.anonymity import base_alias
+from forum.posts.authorship import author_id_of
 from forum.posts.models import Post, PostRevision, Thread
 from forum.posts.unanswered import answers
 from forum.reactions.models import Reaction
@@ -116,8 +117,9 @@ def test_large_demo_counters_and_numbering_agree_with_the_rows(large):
 def test_large_demo_aliases_are_the_ones_the_product_would_give(large):
     aliases: dict[tuple[int, int], set[str]] = defaultdict(set)
     for post in db.session.scalars(select(Post).where(Post.is_anonymous.is_(True))):
-        aliases[(post.thread_id, post.author_id)].add(post.anon_alias)
-        assert post.anon_alias.startswith(base_alias(post.author_id, post.thread_id))
+        author_id = author_id_of(post)
+        aliases[(post.thread_id, author_id)].add(post.anon_alias)
+        assert post.anon_alias.startswith(base_alias(author_id, post.thread_id))
     assert all(len(names) == 1 for names in aliases.values())
     per_thread = defaultdict(list)
     for (thread_id, _), names in aliases.items():

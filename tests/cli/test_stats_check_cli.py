@@ -156,4 +156,4 @@ def test_check_reports_a_database_that_was_never_migrated(tmp_path):
     assert result.exit_code == 1
     assert checks["database"]["ok"]
     assert not checks["migrations"]["ok"]
-    assert checks["migrations"]["detail"].startswith("at none, not 0007_warnings")
+    assert checks["migrations"]["detail"].startswith("at none, not 0008_unlinkable")

@@ -212,6 +212,8 @@ def test_delete_keeping_posts_leaves_them_with_no_author(cli, scene):
     )
     assert db.session.get(User, fern_id) is None
     assert count(Post) == 3 and count(Post, Post.author_id.is_(None)) == 2
+    assert count(Post, Post.owner_tag.is_not(None)) == 0  # nor one only the server could read
+    assert count(Thread, Thread.owner_tag.is_not(None)) == 0
     [row] = log_rows()
     assert row.action == "account_delete" and "FernLantern" not in row.details + row.reason
 

@@ -22,6 +22,7 @@ from forum.moderation import actions, reports
 from forum.moderation.models import ActionLog, ReviewItem
 from forum.notifications.models import Notification
 from forum.posts import services as posts
+from forum.posts.authorship import author_id_of
 from forum.posts.models import Post, Thread
 from tests.conftest import post_form
 from tests.factories import BoardFactory, UserFactory, make_reply, make_thread
@@ -91,7 +92,7 @@ def nominated(post: Post, facilitator: User) -> LibraryEntry:
 def accepted(post: Post, facilitator: User) -> LibraryEntry:
     """A suggestion its author accepted (committed)."""
     entry = nominated(post, facilitator)
-    author = db.session.get(User, db.session.get(Post, post.id).author_id)
+    author = db.session.get(User, author_id_of(db.session.get(Post, post.id)))
     library.answer_suggestion(entry.id, author, True)
     db.session.commit()
     return entry

@@ -14,6 +14,7 @@ from forum.accounts.models import User
 from forum.boards.models import Board
 from forum.extensions import db
 from forum.notifications.models import BoardFollow, Notification, ThreadFollow, ThreadRead
+from forum.notifications.services import notice_key
 from forum.posts import services as posts
 from forum.posts.models import Post, Thread
 from tests.conftest import login
@@ -70,8 +71,16 @@ def notes_of(user: User) -> list[Notification]:
 
 
 def kinds_of(user: User, post: Post | None = None) -> list[str]:
-    """The kinds of the member's notifications (about `post` only, if given)."""
-    return [n.kind for n in notes_of(user) if post is None or n.post_id == post.id]
+    """The kinds of the member's notifications (about `post` only, if given; a sealed
+    notice is about the post its keyed digest names)."""
+    return [n.kind for n in notes_of(user) if post is None or is_about(n, user, post)]
+
+
+def is_about(note: Notification, user: User, post: Post) -> bool:
+    """Whether the notification is about the post, plain or sealed."""
+    if note.sealed:
+        return note.seal_key == notice_key(user.id, post.id, note.kind)
+    return note.post_id == post.id
 
 
 def follows_thread(user: User, thread: Thread) -> bool:

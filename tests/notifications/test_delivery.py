@@ -91,6 +91,11 @@ def test_the_anonymous_author_of_a_thread_hears_about_replies(forum):
     thread = start(forum.board, forum.ash, "Quietly", anonymous=True)
     reply = answer(thread, forum.birch)
     assert kinds_of(forum.ash, reply) == ["reply"]
+    # Sealed: the row names no post, and its words and link are unreadable without the key.
+    (note,) = notes_of(forum.ash)
+    assert note.sealed and note.post_id is None
+    assert "Quietly" not in note.text and f"/p/{reply.id}" not in note.link
+    assert note.shown_text == "A new reply in “Quietly”" and note.shown_link == f"/p/{reply.id}"
 
 
 def test_nobody_is_told_about_their_own_post(forum):

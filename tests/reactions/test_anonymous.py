@@ -49,9 +49,12 @@ def test_reacting_to_an_anonymous_post_tells_its_author(app, scene):
     react(browser(app, scene["reader"]), scene["opening"].id, "strength")
 
     notes = reaction_notes(scene["author"].id)
-    assert [(n.text, n.link) for n in notes] == [
+    assert [(n.shown_text, n.shown_link) for n in notes] == [
         ("1 person sent strength to your post in “Missing her”.", f"/p/{scene['opening'].id}")
     ]
+    # Sealed: the stored row names neither the post nor the thread.
+    assert notes[0].sealed and notes[0].post_id is None
+    assert "Missing her" not in notes[0].text and "/p/" not in notes[0].link
     for member in ("reader", "other", "facilitator"):
         assert reaction_notes(scene[member].id) == []
 
