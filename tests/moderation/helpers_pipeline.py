@@ -331,3 +331,17 @@ def screening_row_locked(app: Flask, revision_id: int) -> Iterator[None]:
                      (revision_id,)).fetchone()  # fmt: skip
         yield
         conn.rollback()
+
+
+@contextmanager
+def app_with_own_redis(app: Flask) -> Iterator[tuple[Flask, RedisServer]]:
+    """Another app on the test database with a redis-server of its own (running), for a
+    test to stop and start; both are cleaned up however the test ends."""
+    redis_server = RedisServer(free_port())
+    redis_server.start()
+    other = build_app_like(app, REDIS_URL=redis_server.url)
+    try:
+        yield other, redis_server
+    finally:
+        redis_server.kill()
+        dispose_app(other, app)

@@ -25,6 +25,7 @@ from tests.factories import BoardFactory, UserFactory, make_reply, make_thread
 from tests.moderation.helpers_pipeline import (
     CRISIS_TEXT,
     RedisServer,
+    app_with_own_redis,
     build_app_like,
     count,
     dispose_app,
@@ -56,10 +57,7 @@ def board(ctx):
 
 def test_posting_while_redis_is_down_succeeds_fast_and_the_sweeper_catches_up(app, board):
     member = UserFactory(pseudonym="Rowan")
-    redis_server = RedisServer(free_port())
-    redis_server.start()
-    other = build_app_like(app, REDIS_URL=redis_server.url)
-    try:
+    with app_with_own_redis(app) as (other, redis_server):
         browser = logged_in(other, member)
         with other.app_context():
             warm_caches()  # as a web process does at start: the compile is not what is timed
@@ -86,17 +84,11 @@ def test_posting_while_redis_is_down_succeeds_fast_and_the_sweeper_catches_up(ap
 
         assert screening_of(revision_id).state == "done"
         assert items_of(post)[0].lane == "crisis"
-    finally:
-        redis_server.kill()
-        dispose_app(other, app)
 
 
 def test_sweeper_runs_while_redis_is_down_and_leaves_the_revision_queued(app, board):
     member = UserFactory()
-    redis_server = RedisServer(free_port())
-    redis_server.start()
-    other = build_app_like(app, REDIS_URL=redis_server.url)
-    try:
+    with app_with_own_redis(app) as (other, redis_server):
         redis_server.kill()
         with other.app_context():
             thread = make_thread(db.session.merge(board), db.session.merge(member), "Title",
@@ -117,9 +109,6 @@ def test_sweeper_runs_while_redis_is_down_and_leaves_the_revision_queued(app, bo
         assert report.requeued == 1
         assert make_worker(other).work(burst=True, logging_level="WARNING")
         assert screening_of(revision_id).state == "done"
-    finally:
-        redis_server.kill()
-        dispose_app(other, app)
 
 
 def _job_running(worker, started, job_id) -> bool:  # type: ignore[no-untyped-def]
@@ -303,10 +292,7 @@ def test_two_sweeps_at_once_enqueue_a_stuck_revision_once(app, board):
 
 def test_crisis_post_while_redis_is_down_still_reaches_the_support_page(app, board):
     member = UserFactory()
-    redis_server = RedisServer(free_port())
-    redis_server.start()
-    other = build_app_like(app, REDIS_URL=redis_server.url)
-    try:
+    with app_with_own_redis(app) as (other, redis_server):
         browser = logged_in(other, member)
         redis_server.kill()
         response = start_thread(browser, "anxiety", CRISIS_TEXT, title="Tonight")
@@ -315,9 +301,6 @@ def test_crisis_post_while_redis_is_down_still_reaches_the_support_page(app, boa
         page = browser.get(response.location)
         assert page.status_code == 200
         assert "Your post is saved" in page.get_data(as_text=True)
-    finally:
-        redis_server.kill()
-        dispose_app(other, app)
 
 
 def test_worker_outlives_redis_going_away_under_a_job_and_works_on_once_it_is_back(app, board):

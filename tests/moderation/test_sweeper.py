@@ -20,6 +20,7 @@ from tests.factories import BoardFactory, UserFactory, make_thread
 from tests.moderation.helpers_pipeline import (
     CRISIS_TEXT,
     RedisServer,
+    app_with_own_redis,
     build_app_like,
     dispose_app,
     free_port,
@@ -52,10 +53,7 @@ def test_right_after_redis_returns_a_sweep_requeues_even_a_revision_younger_than
     app, board
 ):
     member = UserFactory()
-    redis_server = RedisServer(free_port())
-    redis_server.start()
-    other = build_app_like(app, REDIS_URL=redis_server.url)
-    try:
+    with app_with_own_redis(app) as (other, redis_server):
         revision_id = _post_while_redis_is_down(other, board, member, redis_server)
         down_at = utcnow()
         redis_server.start()  # empty: the job was never stored
@@ -69,17 +67,11 @@ def test_right_after_redis_returns_a_sweep_requeues_even_a_revision_younger_than
         assert (usual.requeued, at_return.requeued) == (0, 1)
         assert waiting == [f"screen-{revision_id}"]
         assert screening_of(revision_id).state == "queued"
-    finally:
-        redis_server.kill()
-        dispose_app(other, app)
 
 
 def test_another_sweeper_back_from_the_outage_leaves_a_fresh_claim_to_its_claimer(app, board):
     member = UserFactory()
-    redis_server = RedisServer(free_port())
-    redis_server.start()
-    other = build_app_like(app, REDIS_URL=redis_server.url)
-    try:
+    with app_with_own_redis(app) as (other, redis_server):
         revision_id = _post_while_redis_is_down(other, board, member, redis_server)
         down_at = utcnow()
         redis_server.start()
@@ -92,9 +84,6 @@ def test_another_sweeper_back_from_the_outage_leaves_a_fresh_claim_to_its_claime
 
         assert (second.requeued, past_grace.requeued) == (0, 1)
         assert screening_of(revision_id).state == "queued"
-    finally:
-        redis_server.kill()
-        dispose_app(other, app)
 
 
 def test_a_post_written_during_an_outage_is_screened_seconds_after_redis_returns(app, board):

@@ -9,13 +9,10 @@ from pathlib import Path
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import text
 
-from forum import create_app
-from forum.config import REPO_ROOT
 from forum.extensions import db
 from forum.posts import services as posts
 from tests.factories import BoardFactory, UserFactory, make_thread
-
-MIGRATIONS = str(REPO_ROOT / "migrations")
+from tests.migrations import MIGRATIONS, scratch_database
 
 
 def _warnings() -> list[tuple[str | None, str | None]]:
@@ -27,39 +24,30 @@ def _warnings() -> list[tuple[str | None, str | None]]:
 
 
 def test_old_free_text_warnings_naming_a_theme_become_the_theme(app, tmp_path: Path):
-    other = create_app({
-        "TESTING": True, "INSTANCE_PATH": str(tmp_path / "instance"),
-        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'migration.db'}",
-        "SECRET_KEY": "test-secret-key-not-for-production", "REDIS_URL": app.config["REDIS_URL"],
-    })  # fmt: skip
-    with other.app_context():
-        try:
-            upgrade(directory=MIGRATIONS)
-            thread = make_thread(BoardFactory(), UserFactory(), "Old warnings", "Opening.")
-            stored = [(None, "Self-Harm"), (None, " substance   use "), (None, "loss of a pet"),
-                      ("abuse,loss", "a funeral")]  # fmt: skip
-            for keys, words in stored:
-                post = posts.create_reply(thread, thread.author, "A reply.")
-                # As facilitators stored them before: the free text exactly as typed.
-                post.set_content_warnings(keys, words)
-            db.session.commit()
+    with scratch_database(app, tmp_path):
+        upgrade(directory=MIGRATIONS)
+        thread = make_thread(BoardFactory(), UserFactory(), "Old warnings", "Opening.")
+        stored = [(None, "Self-Harm"), (None, " substance   use "), (None, "loss of a pet"),
+                  ("abuse,loss", "a funeral")]  # fmt: skip
+        for keys, words in stored:
+            post = posts.create_reply(thread, thread.author, "A reply.")
+            # As facilitators stored them before: the free text exactly as typed.
+            post.set_content_warnings(keys, words)
+        db.session.commit()
 
-            downgrade(directory=MIGRATIONS, revision="0006_search")
-            db.session.rollback()
-            old = db.session.execute(text("SELECT content_warning FROM post ORDER BY id"))
-            assert [row[0] for row in old] == [
-                None,
-                "Self-Harm",
-                " substance   use ",
-                "loss of a pet",
-                "abuse, loss, a funeral",
-            ]
+        downgrade(directory=MIGRATIONS, revision="0006_search")
+        db.session.rollback()
+        old = db.session.execute(text("SELECT content_warning FROM post ORDER BY id"))
+        assert [row[0] for row in old] == [
+            None,
+            "Self-Harm",
+            " substance   use ",
+            "loss of a pet",
+            "abuse, loss, a funeral",
+        ]
 
-            upgrade(directory=MIGRATIONS)
-            assert _warnings() == [
-                (None, None), ("self-harm", None), ("substance-use", None),
-                (None, "loss of a pet"), (None, "abuse, loss, a funeral"),
-            ]  # fmt: skip
-        finally:
-            db.session.remove()
-            db.engine.dispose()
+        upgrade(directory=MIGRATIONS)
+        assert _warnings() == [
+            (None, None), ("self-harm", None), ("substance-use", None),
+            (None, "loss of a pet"), (None, "abuse, loss, a funeral"),
+        ]  # fmt: skip
