@@ -10,6 +10,7 @@ from typing import Any
 
 from flask import Flask, current_app, url_for
 from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 
 from forum.accounts.forms import ButtonForm
@@ -30,14 +31,55 @@ def init_templating(app: Flask) -> None:
     # Ownership under either identity (an anonymous post has no author id to compare).
     app.jinja_env.globals["wrote"] = authorship.wrote
     app.jinja_env.globals["started"] = authorship.started
+    app.jinja_env.globals["post_links"] = post_links
+    app.jinja_env.globals["id_url_pattern"] = id_url_pattern
+
+
+# Stands in for the post id while a link pattern is built; it never appears in a real URL.
+_ID_SENTINEL = 1_987_654_321
+# Post card links as "%d" patterns: one url_for per endpoint per page, not per post.
+_POST_ENDPOINTS = {
+    "permalink": "posts.permalink",
+    "edit": "posts.edit",
+    "withdraw": "posts.confirm_withdraw",
+    "revisions": "posts.revisions",
+    "report": "moderation.report",
+    "worried": "moderation.worried",
+    "react": "reactions.toggle",
+    "nominate": "library.nominate",
+}
+
+
+def id_url_pattern(endpoint: str, argument: str = "post_id") -> str:
+    """The endpoint's URL for any id as a `%d` pattern: `pattern % id` (no url_for per row)."""
+    url = url_for(endpoint, **{argument: _ID_SENTINEL}).replace("%", "%%")
+    return url.replace(str(_ID_SENTINEL), "%d", 1)
+
+
+def post_links(posts: list[Any]) -> dict[str, Any]:
+    """The links of a page of post cards, built once per page rather than once per post.
+
+    Each post link is a `%d` pattern; `profiles` maps each named author's id to their
+    profile URL (one url_for per author, not per post); `csrf_token` is the request's token.
+    """
+    links: dict[str, Any] = {name: id_url_pattern(ep) for name, ep in _POST_ENDPOINTS.items()}
+    links["csrf_token"] = generate_csrf()  # the request's token, looked up once for every form
+    profiles: dict[int, str] = {}
+    for post in posts:
+        if post.author_id is not None and post.author_id not in profiles and post.author:
+            profiles[post.author_id] = url_for("accounts.profile", pseudonym=post.author.pseudonym)
+    links["profiles"] = profiles
+    return links
 
 
 def header_status() -> dict[str, Any]:
     """What the header shows: unread notifications, queue counts, the out-of-hours banner.
 
     A bounded, data-size-independent number of queries: two for members and admins, three
-    for facilitators, and a setting cached per process.
+    for facilitators, and a setting cached per process; the facilitated boards are asked
+    once per request, so a page that checked them already saves one.
     """
+    from forum.boards.services import facilitated_board_ids
     from forum.moderation import hours, queue
     from forum.notifications.services import unread_count
 
@@ -48,9 +90,11 @@ def header_status() -> dict[str, Any]:
     if current_user.is_authenticated:
         # Paused during a break; counted up to 100 at most, shown as "99+".
         status["unread"] = 0 if current_user.is_on_break() else unread_count(current_user.id)
-        boards = queue.reviewable_board_ids(current_user)  # one lookup for both questions
+        # One lookup for both questions, shared with the page's own facilitator checks.
+        boards = facilitated_board_ids(current_user)
         if boards is None or boards:
-            status["lanes"] = queue.lane_counts(current_user, boards)
+            scope = None if boards is None else sorted(boards)  # None: every board (admins)
+            status["lanes"] = queue.lane_counts(current_user, scope)
     return status
 
 

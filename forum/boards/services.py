@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from flask import g, has_request_context, request
 from sqlalchemy import func, select
 
 from forum.accounts.models import User
@@ -224,7 +225,7 @@ def is_facilitator(user: Any, board_id: int) -> bool:
         return False
     if user.is_admin:
         return True
-    return db.session.get(BoardFacilitator, (board_id, user.id)) is not None
+    return board_id in _facilitated(user.id)
 
 
 def facilitated_board_ids(user: Any) -> set[int] | None:
@@ -233,8 +234,32 @@ def facilitated_board_ids(user: Any) -> set[int] | None:
         return set()
     if user.is_admin:
         return None
-    query = select(BoardFacilitator.board_id).where(BoardFacilitator.user_id == user.id)
-    return set(db.session.scalars(query))
+    return set(_facilitated(user.id))
+
+
+def _facilitated(user_id: int) -> frozenset[int]:
+    """The member's boards, asked once per request (the page and its header both ask).
+
+    Remembered on `g` for the current request only: tests keep one app context, hence one
+    `g`, across many requests, so the memo is tied to the request object; outside a request
+    (jobs, CLI, services called directly) every call asks the database.
+    """
+    query = select(BoardFacilitator.board_id).where(BoardFacilitator.user_id == user_id)
+    if not has_request_context():
+        return frozenset(db.session.scalars(query))
+    current = request._get_current_object()  # type: ignore[attr-defined]
+    memo = g.get("facilitated_boards")
+    if memo is None or memo[0] is not current:
+        memo = (current, {})
+        g.facilitated_boards = memo
+    if user_id not in memo[1]:
+        memo[1][user_id] = frozenset(db.session.scalars(query))
+    return memo[1][user_id]
+
+
+def _forget_facilitated() -> None:
+    """Drop the request's memo of facilitated boards, after a role changed."""
+    g.pop("facilitated_boards", None)
 
 
 def grant_facilitator(user: User, board: Board) -> bool:
@@ -243,6 +268,7 @@ def grant_facilitator(user: User, board: Board) -> bool:
         return False
     db.session.add(BoardFacilitator(board_id=board.id, user_id=user.id))
     db.session.flush()
+    _forget_facilitated()
     return True
 
 
@@ -253,4 +279,5 @@ def revoke_facilitator(user: User, board: Board) -> bool:
         return False
     db.session.delete(row)
     db.session.flush()
+    _forget_facilitated()
     return True

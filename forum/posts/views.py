@@ -103,7 +103,7 @@ def thread(thread_id: int):
     events.thread_viewed.send(thread, member=current_user, shown_up_to=shown_up_to)
     html = render_template(
         "posts/thread.html", thread=thread, posts=posts, page=page, pages=pages,
-        form=_reply_form(thread), button=ButtonForm(), moderator=moderator,
+        form=_reply_form(thread), moderator=moderator,
         intent=describe_intent(thread), intent_form=_intent_form(thread),
     )  # fmt: skip
     db.session.commit()  # after rendering, so nothing shown is reloaded: the read mark

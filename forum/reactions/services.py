@@ -9,9 +9,10 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import bindparam, delete, func, select
 from sqlalchemy.exc import IntegrityError
 
 from forum.boards.services import is_facilitator
@@ -160,6 +161,12 @@ class Shown:
     pressed: bool
 
 
+@lru_cache(maxsize=1024)
+def _shown(kind: str, count: int, pressed: bool) -> Shown:
+    # Immutable and small, so one instance serves every post with the same figures.
+    return Shown(kind, KINDS[kind], count, pressed)
+
+
 @dataclass(frozen=True)
 class ReactionSummary:
     """Counts for every post of a thread page, and which of them the viewer sent."""
@@ -170,22 +177,30 @@ class ReactionSummary:
 
     def for_post(self, post: Post) -> list[Shown]:
         counts = self.counts.get(post.id, {})
-        return [
-            Shown(kind, label, counts.get(kind, 0), (post.id, kind) in self.mine)
-            for kind, label in KINDS.items()
-        ]
+        return [_shown(kind, counts.get(kind, 0), (post.id, kind) in self.mine) for kind in KINDS]
 
     def any_for(self, post: Post) -> bool:
         return bool(self.counts.get(post.id))
 
     def can_react(self, post: Post, viewer_id: int) -> bool:
         """Show buttons: a visible post of someone else's, and a member allowed to react."""
-        return (
-            self.viewer_may_react
-            and post.is_visible
-            and not post.is_withdrawn
-            and not wrote(viewer_id, post)
-        )
+        return self.offers_buttons(post, wrote(viewer_id, post))
+
+    def offers_buttons(self, post: Post, mine: bool) -> bool:
+        """can_react, for a caller that already knows whether the viewer wrote the post."""
+        return self.viewer_may_react and post.is_visible and not post.is_withdrawn and not mine
+
+
+# Built once: constructing these statements cost more than running them on a page view.
+_page_ids = bindparam("ids", expanding=True)
+_COUNTS = (
+    select(Reaction.post_id, Reaction.kind, func.count())
+    .where(Reaction.post_id.in_(_page_ids))
+    .group_by(Reaction.post_id, Reaction.kind)
+)
+_OWN = select(Reaction.post_id, Reaction.kind).where(
+    Reaction.post_id.in_(_page_ids), Reaction.user_id == bindparam("viewer")
+)
 
 
 def summarise(posts: Sequence[Post], thread: Thread, viewer: Any) -> ReactionSummary:
@@ -194,18 +209,9 @@ def summarise(posts: Sequence[Post], thread: Thread, viewer: Any) -> ReactionSum
     counts: dict[int, dict[str, int]] = defaultdict(dict)
     mine: set[tuple[int, str]] = set()
     if ids:
-        rows = db.session.execute(
-            select(Reaction.post_id, Reaction.kind, func.count())
-            .where(Reaction.post_id.in_(ids))
-            .group_by(Reaction.post_id, Reaction.kind)
-        )
-        for post_id, kind, n in rows:
+        for post_id, kind, n in db.session.execute(_COUNTS, {"ids": ids}):
             counts[post_id][kind] = n
-        own = db.session.execute(
-            select(Reaction.post_id, Reaction.kind).where(
-                Reaction.post_id.in_(ids), Reaction.user_id == viewer.id
-            )
-        )
+        own = db.session.execute(_OWN, {"ids": ids, "viewer": viewer.id})
         mine = {(post_id, kind) for post_id, kind in own}
     may_react = not (thread.is_locked or thread.is_hidden or viewer.is_muted())
     return ReactionSummary(dict(counts), frozenset(mine), may_react and not viewer.is_suspended())
