@@ -134,7 +134,9 @@ def main() -> None:
     args = parser.parse_args()
     rate = bench_throughput(args.posts)
     alone = bench_throughput(args.posts, model=False)
-    print(f"{'benchmark':<44}{'figure':>14}")
+    # The figures mean little on a busy machine: say how busy it was.
+    load = ", ".join(f"{figure:.2f}" for figure in os.getloadavg())
+    print(f"{'benchmark':<44}{'figure':>14}   (load average {load}, {os.cpu_count()} cores)")
     print(f"{'screening throughput, 1 core, 1,000 chars':<44}{rate:>10,.0f} /s  (target 2,000)")
     print(f"{'  the same, rules alone (no model)':<44}{alone:>10,.0f} /s")
     for workers in (1, 2):

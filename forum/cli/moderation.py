@@ -135,7 +135,9 @@ def train(sources, target: str, seed: int) -> None:  # type: ignore[no-untyped-d
         raise click.ClickException(f"the examples need every lane: {', '.join(LANES)}")
     alone = RuleSet(rules.current_ruleset().rules, None)
     try:
-        model = classifier_train.train(examples, lambda t: evaluation.predict_lane(alone, t), seed)
+        model = classifier_train.train(
+            examples, lambda t: classifier_train.rule_lanes(m.lane for m in alone.screen(t)), seed
+        )
     except classifier_train.TrainingUnavailable as error:
         raise click.ClickException(str(error)) from None
     except ValueError as error:  # too few examples of a lane for the folds

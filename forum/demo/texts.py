@@ -73,8 +73,11 @@ THREADS: tuple[tuple[str, str, str, bool, str, list[tuple[str, str, bool]]], ...
 # Posts that the real screening flags: (board slug, thread title, author, text, anonymous).
 FLAGGED: tuple[tuple[str, str, str, str, bool], ...] = (
     ("depression", "The grey days", "PatientRobin",
+     "I've written letters to my sister and my mum tonight. I don't think I'll still be "
+     "here by the weekend.", True),
+    ("depression", "The grey days", "QuietHeron",
      "Some nights I think everyone would be better off without me. I don't know how much "
-     "longer I can keep going like this.", True),
+     "longer I can keep going like this.", False),
     ("recovery", "90 days", "SunnyPebble",
      "Is it safe to drink a few beers while I'm on sertraline? My GP never said.", False),
     ("anxiety", "Small wins this week", "BraveLantern",

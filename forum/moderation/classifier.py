@@ -3,8 +3,11 @@
 The model is a multinomial logistic regression over words and word pairs, trained by
 `flask forum moderation train` (see `classifier_train`) and shipped as `classifier.json`
 next to `default_rules.json`. Screening a post is one dictionary look-up per word and word
-pair and a sum. The model only ever raises a post's lane, and its reason names the words
-that weighed most, so a facilitator can see why.
+pair and a sum. The model raises a post's lane, and its reason names the words that weighed
+most, so a facilitator can see why. A second, binary model ("calm") reads only posts the
+rules put in the crisis lane: when it is confident such a post is not a crisis (a joke, an
+exam, a game, a story of long ago) the crisis matches are lowered to amber, so a facilitator
+still sees the post but it does not jump the queue.
 
 Before the words are counted, Markdown blockquotes and double-quoted passages are dropped
 (someone else's words do not make the writer's crisis) and the few words after a negator
@@ -40,7 +43,8 @@ _NEGATORS = _words(
 )
 _CLAUSE_WORDS = _words("but and so because cos though although yet or")
 _NEGATION_REACH = 3
-_TOKEN = re.compile(r"[^\W_]+(?:'[^\W_]+)*|[.!?;:,()\n\u2013\u2014-]")
+_BREAKS = frozenset(".!?;:,()\n\u2013\u2014-")  # they end a word pair and a negation
+_TOKEN = re.compile(r"[^\W_]+|[.!?;:,()\n\u2013\u2014-]")
 _QUOTED = re.compile(r'"[^"\n]{1,400}"')
 _BLOCKQUOTE = re.compile(r"^[ \t]*>.*$", re.MULTILINE)
 # Words too common to carry meaning alone: not features on their own (only in word pairs),
@@ -72,25 +76,31 @@ class ModelInvalid(ValueError):
 
 def features(text: str) -> list[str]:
     """The distinct word and word-pair features of normalised `text`, in order of first use."""
-    text = _QUOTED.sub(" ", _BLOCKQUOTE.sub("", text))
+    if ">" in text:
+        text = _BLOCKQUOTE.sub("", text)
+    if '"' in text:
+        text = _QUOTED.sub(" ", text)
+    if "'" in text:  # "don't" is the word "dont"; a quote mark next to a word goes too
+        text = text.replace("'", "")
     seen: dict[str, None] = {}
     previous = None
     scope = 0
     tokens = _TOKEN.findall(text)
-    for index, token in enumerate(tokens):
-        if not token[0].isalnum():
+    last = len(tokens) - 1
+    for index, word in enumerate(tokens):
+        if word in _BREAKS:
             previous, scope = None, 0
             continue
-        word = token.replace("'", "")
+        base = word
         if word in _CLAUSE_WORDS:
             scope = 0
         elif scope:
             scope -= 1
             word = "~" + word
         if word in _NEGATORS:
-            following = tokens[index + 1] if index + 1 < len(tokens) else ""
-            scope = 0 if following.replace("'", "") in _HEDGES else _NEGATION_REACH
-        if word.lstrip("~") not in _PLAIN:
+            hedged = index < last and tokens[index + 1] in _HEDGES
+            scope = 0 if hedged else _NEGATION_REACH
+        if base not in _PLAIN:
             seen[word] = None
         if previous is not None:
             seen[previous + " " + word] = None
@@ -107,6 +117,7 @@ class Verdict:
     words: tuple[str, ...] = ()
     category: str = ""
     reason: str = ""
+    calm: bool = False  # the rules said crisis and the calm model is sure it is not one
 
 
 @dataclass
@@ -117,6 +128,10 @@ class Classifier:
     the reference whose logit is zero. A post goes to the crisis lane when P(crisis) reaches
     `thresholds["crisis"]`, to red when P(crisis) + P(red) reaches `thresholds["red"]`, and
     to amber when P(amber) reaches `thresholds["amber"]` (a threshold above 1 turns it off).
+    When the rules say red, P(crisis) reaching `thresholds["escalate"]` raises it to crisis.
+
+    `calm_weights` and `calm_bias` are a logistic model of P(a real crisis) among posts the
+    rules put in the crisis lane; below `thresholds["calm"]` their crisis matches are calmed.
     """
 
     weights: dict[str, list[float]]
@@ -124,6 +139,8 @@ class Classifier:
     thresholds: dict[str, float]
     lanes: tuple[str, ...] = MODEL_LANES
     trained_on: dict[str, Any] = field(default_factory=dict)
+    calm_weights: dict[str, float] = field(default_factory=dict)
+    calm_bias: float = 0.0
 
     def probabilities(self, found: list[str]) -> dict[str, float]:
         """P(lane) for a post with these distinct features."""
@@ -134,40 +151,64 @@ class Classifier:
         return {lane: e / total for lane, e in zip(self.lanes, exps, strict=True)}
 
     def _logits(self, found: list[str]) -> list[float]:
-        sums = [0.0] * (len(self.lanes) - 1)
-        weights = self.weights
+        # Unrolled for the three lanes but green (`from_json` checks there are three).
+        crisis = red = amber = 0.0
+        get = self.weights.get
         for feature in found:
-            row = weights.get(feature)
+            row = get(feature)
             if row is not None:
-                for index, weight in enumerate(row):
-                    sums[index] += weight
+                crisis += row[0]
+                red += row[1]
+                amber += row[2]
         scale = 1 / math.sqrt(len(found)) if found else 0.0
+        sums = (crisis, red, amber)
         return [b + s * scale for b, s in zip(self.bias, sums, strict=True)] + [0.0]
 
-    def judge(self, text: str) -> Verdict:
-        """The lane the model puts normalised `text` in, with the words that weighed most."""
+    def judge(self, text: str, rule_lane: str = "green") -> Verdict:
+        """The lane the model puts normalised `text` in, with the words that weighed most.
+
+        `rule_lane` is the lane the rules gave the post (see `lane_for`).
+        """
         found = features(text)
         probabilities = self.probabilities(found)
-        lane = self.lane_for(probabilities)
+        lane = self.lane_for(probabilities, rule_lane)
+        calm = rule_lane == "crisis" and self.calms(found)
         if lane == "green":
-            return Verdict(probabilities, lane)
+            return Verdict(probabilities, lane, calm=calm)
         words = self.top_words(found, lane)
         key = "red/harassment" if lane == "red" and _aimed_at_someone(found) else lane
         category, gist = _REASONS[key]
         shown = ", ".join(f'"{w}"' for w in words)
         reason = f"{category}: {gist} ({shown})" if shown else f"{category}: {gist}"
-        return Verdict(probabilities, lane, words, category, reason)
+        return Verdict(probabilities, lane, words, category, reason, calm)
 
-    def lane_for(self, probabilities: dict[str, float]) -> str:
-        """The most urgent lane whose threshold the probabilities reach; green otherwise."""
+    def lane_for(self, probabilities: dict[str, float], rule_lane: str = "green") -> str:
+        """The most urgent lane whose threshold the probabilities reach; green otherwise.
+
+        When the rules put the post in red, the lower `thresholds["escalate"]` takes it to
+        crisis: the rules' cue and the model's reading agree that it is urgent.
+        """
         p = probabilities
-        if p["crisis"] >= self.thresholds.get("crisis", 2.0):
+        crisis = self.thresholds.get("escalate" if rule_lane == "red" else "crisis", 2.0)
+        if p["crisis"] >= min(crisis, self.thresholds.get("crisis", 2.0)):
             return "crisis"
         if p["crisis"] + p["red"] >= self.thresholds.get("red", 2.0):
             return "red"
         if p["amber"] >= self.thresholds.get("amber", 2.0):
             return "amber"
         return "green"
+
+    def crisis_odds(self, found: list[str]) -> float:
+        """P(a real crisis) for a post the rules put in the crisis lane, by the calm model."""
+        weights = self.calm_weights
+        total = sum(weights.get(feature, 0.0) for feature in found)
+        scale = 1 / math.sqrt(len(found)) if found else 0.0
+        return 1 / (1 + math.exp(-max(-50.0, min(50.0, self.calm_bias + total * scale))))
+
+    def calms(self, found: list[str]) -> bool:
+        """Whether the calm model is sure a post the rules put in crisis is not a crisis."""
+        threshold = self.thresholds.get("calm", 0.0)
+        return bool(self.calm_weights) and self.crisis_odds(found) < threshold
 
     def top_words(self, found: list[str], lane: str, most: int = 3) -> tuple[str, ...]:
         """The features found that pushed hardest towards `lane`, plain words left out."""
@@ -188,7 +229,8 @@ class Classifier:
         """The model as a JSON-ready dict (the format `load` reads)."""
         return {"format": FORMAT, "lanes": list(self.lanes), "bias": self.bias,
                 "thresholds": self.thresholds, "trained_on": self.trained_on,
-                "weights": self.weights}  # fmt: skip
+                "weights": self.weights,
+                "calm": {"bias": self.calm_bias, "weights": self.calm_weights}}  # fmt: skip
 
 
 def _aimed_at_someone(found: list[str]) -> bool:
@@ -206,13 +248,17 @@ def from_json(data: Any) -> Classifier:
         bias = [float(b) for b in data["bias"]]
         thresholds = {str(k): float(v) for k, v in data["thresholds"].items()}
         weights = {str(k): [float(w) for w in v] for k, v in data["weights"].items()}
+        calm = data.get("calm") or {"bias": 0.0, "weights": {}}
+        calm_bias = float(calm["bias"])
+        calm_weights = {str(k): float(v) for k, v in calm["weights"].items()}
     except (KeyError, TypeError, ValueError, AttributeError) as error:
         raise ModelInvalid(f"the model file is incomplete ({error})") from None
     if lanes != MODEL_LANES or len(bias) != len(lanes) - 1:
         raise ModelInvalid(f"the model's lanes must be {', '.join(MODEL_LANES)}")
     if any(len(row) != len(bias) for row in weights.values()):
         raise ModelInvalid("every weight row needs one weight per lane but green")
-    return Classifier(weights, bias, thresholds, lanes, dict(data.get("trained_on") or {}))
+    trained_on = dict(data.get("trained_on") or {})
+    return Classifier(weights, bias, thresholds, lanes, trained_on, calm_weights, calm_bias)
 
 
 def load(path: str | Path) -> Classifier:

@@ -40,6 +40,7 @@ _REQUIRED = frozenset({"key", "category", "lane", "pattern"})
 _KEY = re.compile(r"[\w.:-]+")
 # Probes that a usable pattern must not match with zero width (like "x*" or "\b").
 _EMPTY_PROBE = " a b, 1.\n> c"
+_CALMED = "; at most amber: the model does not read it as a crisis now"
 
 
 class RuleError(ValueError):
@@ -274,14 +275,24 @@ class RuleSet:
             for members in boards:
                 _apply_caps(reader, members.caps, found)
         if self.model is not None:
-            _raise_by_model(self.model, folded, found)
+            _weigh_by_model(self.model, folded, found)
         return sorted(found.values(), key=lambda m: (_urgency(m), self._order.get(m.rule_key, 0)))
 
 
-def _raise_by_model(model: learned.Classifier, folded: str, found: dict[str, Match]) -> None:
-    """Add the model's verdict when it is more urgent than every rule's match."""
-    verdict = model.judge(folded)
-    if LANES.index(verdict.lane) < LANES.index(highest_lane(found.values())):
+def _weigh_by_model(model: learned.Classifier, folded: str, found: dict[str, Match]) -> None:
+    """Add the model's verdict when it is more urgent than every rule's match.
+
+    When the rules say crisis but the calm model is sure it is not one ("this exam is killing
+    me"), their crisis matches go to amber, never lower: a facilitator still sees the post.
+    """
+    highest = highest_lane(found.values())
+    verdict = model.judge(folded, highest)
+    if verdict.calm:
+        for key, match in found.items():
+            if match.lane == "crisis":
+                found[key] = replace(match, lane="amber", reason=match.reason + _CALMED)
+        highest = highest_lane(found.values())
+    if LANES.index(verdict.lane) < LANES.index(highest):
         key = f"model.{verdict.lane}"
         found[key] = Match(rule_key=key, category=verdict.category, lane=verdict.lane,
                            action="flag", matched=", ".join(verdict.words),

@@ -276,7 +276,7 @@ def mentions_past(before: str, after: str) -> bool:
         return False
     earlier = list(_PAST.finditer(before))
     if earlier:
-        return not _NOW.search(before[earlier[-1].end() :])
+        return not _NOW.search(before[earlier[-1].end() :].removeprefix(" today"))
     return bool(_PAST.search(after))
 
 

@@ -217,9 +217,18 @@ def test_talk_about_the_past_is_history_in_the_amber_lane(rules, text):
 @pytest.mark.parametrize("text", [
     "Years ago I tried to kill myself and now I want to die again.",
     "I lost my job last year and now I want to die.", "I used to self harm and I've started again.",
+    "I got sober two years ago and today I want to kill myself.",
 ])  # fmt: skip
 def test_history_does_not_hide_what_is_happening_now(rules, text):
     assert "crisis" in lanes_of(rules, text, CRISIS_CATEGORIES)
+
+
+def test_an_anniversary_years_ago_today_is_history(rules):
+    text = "Five years ago today I tried to kill myself. Now I'm training to be a nurse."
+
+    matches = [m for m in rules.screen(text) if m.category in CRISIS_CATEGORIES]
+
+    assert matches and {m.lane for m in matches} == {"amber"}
 
 
 @pytest.mark.parametrize(("text", "words"), [

@@ -86,6 +86,62 @@ def test_denials_and_quoted_posts_stay_out_of_the_crisis_lane(screened, text):
     assert highest_lane(screened.screen(text)) != "crisis"
 
 
+def _calming_model() -> classifier.Classifier:
+    """A hand-made model whose calm model reads "wifi" as no crisis, and that raises nothing."""
+    return classifier.Classifier(
+        {}, [-9.0, -9.0, -9.0], {"crisis": 0.9, "red": 0.9, "amber": 2.0, "calm": 0.5},
+        calm_weights={"wifi": -40.0}, calm_bias=3.0,
+    )  # fmt: skip
+
+
+def test_a_crisis_match_the_calm_model_reads_as_no_crisis_is_lowered_to_amber_not_further():
+    ruleset = RuleSet([Rule("t.end", "crisis", "crisis", pattern="end it all")], _calming_model())
+
+    matches = ruleset.screen("when the wifi drops mid-game i'm going to end it all")
+
+    assert [(m.rule_key, m.lane) for m in matches] == [("t.end", "amber")]
+    assert "at most amber: the model does not read it as a crisis now" in matches[0].reason
+    assert highest_lane(ruleset.screen("i'm going to end it all tonight")) == "crisis"
+
+
+def test_the_calm_model_only_reads_posts_the_rules_put_in_crisis():
+    model = _calming_model()
+    found = classifier.features("the wifi is down again")
+
+    assert model.calms(found) and model.crisis_odds(found) < 0.5
+    assert not model.judge("the wifi is down again", "red").calm
+    assert model.judge("the wifi is down again", "crisis").calm
+
+
+def test_a_post_the_rules_put_in_red_needs_less_to_reach_crisis():
+    model = classifier.Classifier({}, [0.0] * 3, {"crisis": 0.8, "red": 0.8, "escalate": 0.5})
+    p = {"crisis": 0.6, "red": 0.1, "amber": 0.1, "green": 0.2}
+
+    assert model.lane_for(p, "red") == "crisis"
+    assert model.lane_for(p, "green") == "green"
+
+
+def test_calm_threshold_lies_below_all_but_a_sliver_of_the_real_crises():
+    from forum.moderation import classifier_train
+
+    odds = [0.9, 0.8, 0.3, 0.95, 0.05, 0.1, 0.7]
+    crisis = [True, True, True, True, False, False, False]
+
+    threshold = classifier_train.calm_threshold(odds, crisis)
+
+    assert 0.1 < threshold < 0.3
+    assert not any(p < threshold for p, real in zip(odds, crisis, strict=True) if real)
+
+
+@pytest.mark.parametrize("text", [
+    "I am not suicidal, just tired after a long week at work.",
+    f"> {CRISIS}\n\nPlease ring the crisis line, we are here for you.",
+    "Ten years ago I wanted to die every day. Today I ran my first 10k and I cried at the end.",
+])  # fmt: skip
+def test_shipped_model_keeps_denials_quotes_and_recovery_out_of_crisis_and_red(screened, text):
+    assert highest_lane(screened.screen(text)) not in ("crisis", "red")
+
+
 def test_quoted_and_negated_words_are_not_the_writers_features():
     found = classifier.features(normalise(f'> {CRISIS}\nShe said "tablets tonight". not suicidal'))
 
@@ -100,6 +156,8 @@ def test_model_file_round_trips_and_refuses_other_json(tmp_path, model):
     again = classifier.load(path)
 
     assert again.judge(normalise(CRISIS)) == model.judge(normalise(CRISIS))
+    assert (again.calm_weights, again.calm_bias) == (model.calm_weights, model.calm_bias)
+    assert model.calm_weights
     path.write_text('{"format": "something else"}', encoding="utf-8")
     with pytest.raises(classifier.ModelInvalid, match="not a Kindred screening model"):
         classifier.load(path)
