@@ -123,9 +123,11 @@ def actions_about_member(user_id: int, limit: int = 100) -> list[ActionLog]:
     """The decisions about a member's own content, newest first (for their own page).
 
     Rows about an anonymous post name no member; they are found by the post, among the
-    member's own anonymous posts (a scan of owner tags, only for the member themselves).
+    member's own anonymous posts (owner tags recomputed over the anonymous posts the log
+    mentions, only for the member themselves).
     """
-    own_anonymous = anonymous_post_ids(user_id)
+    logged = select(ActionLog.post_id).where(ActionLog.action.in_(MEMBER_VISIBLE_ACTIONS))
+    own_anonymous = anonymous_post_ids(user_id, among=logged)
     about = ActionLog.subject_user_id == user_id
     if own_anonymous:
         about = or_(about, ActionLog.post_id.in_(own_anonymous))

@@ -110,13 +110,14 @@ def author_id_of(post: Post) -> int | None:
     return int(opened) if opened and opened.isdigit() else None
 
 
-def anonymous_post_ids(user_id: int) -> list[int]:
+def anonymous_post_ids(user_id: int, among: Any = None) -> list[int]:
     """Ids of the member's anonymous posts, found by recomputing their owner tags.
 
     A scan over anonymous posts (one query, one digest per thread): for export, account
-    deletion and the member's own pages, never for other people's pages.
+    deletion and the member's own pages, never for other people's pages. `among` (a
+    select of post ids) narrows the scan, e.g. to posts the action log mentions.
     """
-    return [post_id for post_id, _ in _anonymous_posts(user_id)]
+    return [post_id for post_id, _ in _anonymous_posts(user_id, among)]
 
 
 def anonymous_threads_started(user_id: int) -> list[int]:
@@ -127,12 +128,11 @@ def anonymous_threads_started(user_id: int) -> list[int]:
     return [tid for tid, tag in rows if tag == owner_tag(user_id, tid)]
 
 
-def _anonymous_posts(user_id: int) -> Iterator[tuple[int, int]]:
-    rows = db.session.execute(
-        select(Post.id, Post.thread_id, Post.owner_tag)
-        .where(Post.owner_tag.is_not(None))
-        .execution_options(yield_per=5000)
-    )
+def _anonymous_posts(user_id: int, among: Any = None) -> Iterator[tuple[int, int]]:
+    query = select(Post.id, Post.thread_id, Post.owner_tag).where(Post.owner_tag.is_not(None))
+    if among is not None:
+        query = query.where(Post.id.in_(among))
+    rows = db.session.execute(query.execution_options(yield_per=5000))
     for post_id, thread_id, tag in rows:
         if tag == owner_tag(user_id, thread_id):
             yield post_id, thread_id
