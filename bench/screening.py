@@ -139,7 +139,7 @@ def main() -> None:
     print(f"{'benchmark':<44}{'figure':>14}   (load average {load}, {os.cpu_count()} cores)")
     print(f"{'screening throughput, 1 core, 1,000 chars':<44}{rate:>10,.0f} /s  (target 2,000)")
     print(f"{'  the same, rules alone (no model)':<44}{alone:>10,.0f} /s")
-    for workers in (1, 2):
+    for workers in (1, 2) if args.latency_posts > 0 else ():  # 0: throughput only
         lat = sorted(bench_latency(args.latency_posts, workers))
         p50 = statistics.median(lat) * 1000
         p95 = lat[int(len(lat) * 0.95) - 1] * 1000

@@ -24,7 +24,6 @@ from forum.moderation import screening_text as text_tools
 from forum.moderation.screening_board import SPEC_KINDS as _SPEC_KINDS
 from forum.moderation.screening_board import Board as _Board
 from forum.moderation.screening_board import lexicons_read as _lexicons_read
-from forum.moderation.screening_index import build_index
 
 LANES = ("crisis", "red", "amber", "green")
 CATEGORIES = (
@@ -38,8 +37,7 @@ MAX_MATCHED = 80
 MAX_PHRASE = 200
 _REQUIRED = frozenset({"key", "category", "lane", "pattern"})
 _KEY = re.compile(r"[\w.:-]+")
-# Probes that a usable pattern must not match with zero width (like "x*" or "\b").
-_EMPTY_PROBE = " a b, 1.\n> c"
+_EMPTY_PROBE = " a b, 1.\n> c"  # a usable pattern matches none of it with zero width ("x*", "\b")
 _CALMED = "; at most amber: the model does not read it as a crisis now"
 
 
@@ -249,8 +247,8 @@ class RuleSet:
         for rule in enabled:
             if rule.kind != "lexicon":
                 self._boards.setdefault(rule.board, _Board(self._lexicons)).add(rule)
-        for members in self._boards.values():
-            members.index = build_index(members.rules)
+        for slug, members in self._boards.items():
+            members.build(joint=slug is None)
 
     def screen(self, text: str, board: str | None = None) -> list[Match]:
         """Return at most one Match per rule for `text`, most urgent lane first.
@@ -261,15 +259,16 @@ class RuleSet:
         """
         folded = text_tools.normalise(text)
         found: dict[str, Match] = {}
+        cues: dict[str, list[combo.Span]] = {}  # filled by the index's scan (see `Board.build`)
         boards = [self._boards.get(None), self._boards.get(board) if board else None]
         boards = [members for members in boards if members]
         for members in boards:
-            for entry, hit in members.index.hits(folded):
+            for entry, hit in members.index.hits(folded, cues):
                 rule = entry.rule_for(hit)
                 if rule is not None and not _settled(found.get(rule.key), rule):
                     _keep(found, rule.key, _judge(rule, folded, hit.start(), hit.end()))
         if any(members.combos or members.caps for members in boards):
-            reader = combo.Reader(folded, self._lexicons)
+            reader = combo.Reader(folded, self._lexicons, cues)
             for members in boards:
                 _screen_combos(reader, members.combos, found)
             for members in boards:

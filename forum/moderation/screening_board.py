@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from forum.moderation import screening_combo as combo
-from forum.moderation.screening_index import Index
+from forum.moderation.screening_index import Index, build_index
 
 if TYPE_CHECKING:
     from forum.moderation.screening import Rule
@@ -42,3 +42,12 @@ class Board:
             self.combos.append((rule, spec, self._lexicons.masks(spec)))
         else:
             self.caps.append((rule, spec))
+
+    def build(self, joint: bool = False) -> None:
+        """Compile the index; with `joint`, its word-start scan finds the lexicons' cues too.
+
+        Only the rules for every board are built that way: they are screened on every post.
+        """
+        self.index = build_index(self.rules, self._lexicons.scan if joint else None)
+        if self.index.joint is not None:
+            self._lexicons.joined = True

@@ -171,7 +171,8 @@ class Lexicons:
             lexicon = _Lexicon(lexicon_name(rule.key), re.compile(rf"\b(?:{trie})"))
             for start in term_starts(terms, _MAX_SPELLINGS):
                 starts.setdefault(start, []).append(lexicon)
-        self._scan = Candidates(starts, word_start=True) if starts else None
+        self.scan = Candidates(starts, word_start=True) if starts else None
+        self.joined = False  # whether an index's scan finds the cues (see `Board.build`)
 
     def masks(self, spec: Spec) -> tuple[tuple[int, int], ...]:
         """Each group of a spec as (how many, bit mask of its lexicons), to rule combos out fast."""
@@ -182,9 +183,9 @@ class Lexicons:
     def cues(self, text: str) -> dict[str, list[Span]]:
         """Where each lexicon's terms occur in normalised `text`, in order."""
         found: dict[str, list[Span]] = {}
-        if self._scan is None:
+        if self.scan is None:
             return found
-        for position, lexicons in self._scan.positions(text):
+        for position, lexicons in self.scan.positions(text):
             for lexicon in lexicons:
                 hit = lexicon.regex.match(text, position)
                 if hit:
@@ -214,10 +215,11 @@ class Firing:
 class Reader:
     """One post's cues, with negation worked out once per cue."""
 
-    def __init__(self, text: str, lexicons: Lexicons) -> None:
-        """Find the cues of every lexicon in normalised `text`."""
+    def __init__(self, text: str, lexicons: Lexicons, cues: dict[str, list[Span]] | None = None
+                 ) -> None:  # fmt: skip
+        """Find the cues of every lexicon in normalised `text`, unless an index's scan did."""
         self.text = text
-        self.cues = lexicons.cues(text)
+        self.cues = cues if cues is not None and lexicons.joined else lexicons.cues(text)
         self._lexicons = lexicons
         self.present = sum(lexicons.bits[name] for name in self.cues)  # bits of lexicons found
         self._negated: dict[Span, bool] = {}

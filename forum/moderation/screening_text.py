@@ -20,7 +20,9 @@ _FOLD = str.maketrans(
     | dict.fromkeys("\u201c\u201d\u201e\u201f\u00ab\u00bb\u2033", '"')
     | dict.fromkeys("\u00ad\u200b\u200c\u200d\u2060\ufeff")  # soft hyphen, zero-width: dropped
 )
-_HORIZONTAL_SPACE = re.compile(r"[^\S\n]+")
+# Runs of horizontal space other than a lone " ": replacing only those gives what replacing
+# every run would, without rewriting each ordinary space.
+_HORIZONTAL_SPACE = re.compile(r"[^\S\n]{2,}|[^\S\n ]")
 _SPACE_AT_NEWLINE = re.compile(r" ?\n ?")
 _SEPARATORS = re.compile(r"[\s\-]+")
 SEPARATOR = r"[\s\-]+"
@@ -30,10 +32,13 @@ _WORD_END = r"(?!\w)"
 
 def normalise(text: str) -> str:
     """Return `text` as rules see it: NFKC, straight quotes, casefolded, single spaces."""
-    text = unicodedata.normalize("NFKC", text).translate(_FOLD).casefold()
+    if text.isascii():  # NFKC leaves ASCII alone and only the backtick is folded
+        text = text.replace("`", "'").lower()
+    else:
+        text = unicodedata.normalize("NFKC", text).translate(_FOLD).casefold()
     text = _HORIZONTAL_SPACE.sub(" ", text.replace("\r\n", "\n").replace("\r", "\n"))
     # Whitespace ends up as a lone space or newlines, which lets rule prefixes be exact.
-    return _SPACE_AT_NEWLINE.sub("\n", text)
+    return _SPACE_AT_NEWLINE.sub("\n", text) if "\n" in text else text
 
 
 def canonical(phrase: str) -> str:
@@ -117,6 +122,8 @@ _REPEATS = {sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT}
 _MAX_PREFIXES = 64
 _MAX_CLASS = 10
 _WHITESPACE = frozenset({" ", "\n"})
+_ONE_CHARACTER = {sre.LITERAL, sre.NOT_LITERAL, sre.IN, sre.ANY}
+_SEPARATOR_CHARS = _WHITESPACE | {"-"}
 _Items = Sequence[tuple[Any, Any]]
 _Prefixes = tuple[set[str], set[str]]  # (open: the whole item was literal, closed: stopped early)
 
@@ -196,6 +203,11 @@ def _repeat(low: int, high: int, item: _Items) -> _Prefixes:
     """Prefixes of x?, x*, x+ or x{m,n}: one x is known; after it, only x? stays open."""
     opened, closed = _sequence(item)
     skip = {""} if low == 0 else set()
+    if opened == _SEPARATOR_CHARS and not closed and low >= 1:
+        # A phrase's separator run: a lone space lets the next word extend the prefix, so
+        # "the " no longer wakes a phrase at every "the". Any other run starts with "-",
+        # "\n" or " -", as normalised text has no double space and no space by a newline.
+        return {" "}, {"-", "\n", " -"}
     if opened == {" "} | (opened & {"\n"}) and not closed:
         # Whitespace runs are a lone space or newlines, so after a space the text is known.
         return skip | (opened & {" "}), opened & {"\n"}
@@ -263,6 +275,38 @@ def _factors(items: _Items) -> set[str] | None:
     candidates.append({run})
     candidates = [c for c in candidates if "" not in c]
     return max(candidates, key=lambda c: (min(map(len, c)), -len(c)), default=None)
+
+
+def requires_digit(pattern: str) -> bool:
+    """Whether every match of `pattern` holds a digit (\\d), so text without one can be skipped."""
+    items = _parse(pattern)
+    return items is not None and _holds_digit(items)
+
+
+def repeated_run(pattern: str) -> int:
+    """How many of one character in a row every match holds ("(x)\\1{14,}": 15); 0 if unknown."""
+    items = _parse(pattern) or ()
+    for (op, av), (next_op, next_av) in zip(items, items[1:], strict=False):
+        single = op is sre.SUBPATTERN and not av[1] & re.IGNORECASE and len(av[3]) == 1
+        if single and av[3][0][0] in _ONE_CHARACTER and next_op in _REPEATS:
+            low, _, repeated = next_av
+            if low >= 1 and list(repeated) == [(sre.GROUPREF, av[0])]:
+                return low + 1
+    return 0
+
+
+def _holds_digit(items: _Items) -> bool:
+    """Whether an item one after another in `items` must match a digit (lookarounds aside)."""
+    for op, av in items:
+        if op is sre.IN and av == [(sre.CATEGORY, sre.CATEGORY_DIGIT)]:
+            return True
+        if op in _REPEATS and av[0] >= 1 and _holds_digit(av[2]):
+            return True
+        if op is sre.SUBPATTERN and _holds_digit(av[3]):
+            return True
+        if op is sre.BRANCH and all(_holds_digit(branch) for branch in av[1]):
+            return True
+    return False
 
 
 def _item_factors(op: Any, av: Any) -> set[str] | None:
