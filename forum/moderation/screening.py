@@ -38,6 +38,7 @@ MAX_PHRASE = 200
 _REQUIRED = frozenset({"key", "category", "lane", "pattern"})
 _KEY = re.compile(r"[\w.:-]+")
 _EMPTY_PROBE = " a b, 1.\n> c"  # a usable pattern matches none of it with zero width ("x*", "\b")
+MODEL_ALONE_WORDS = 12  # shorter, the model alone (no rule matched) raises to red at most
 _CALMED = "; at most amber: the model does not read it as a crisis now"
 
 
@@ -222,11 +223,8 @@ def highest_lane(matches: Iterable[Match]) -> str:
 
 
 class RuleSet:
-    """Rules compiled for screening.
-
-    Phrase and regex rules are found through one trie scan per board (see
-    `screening_index`). Combos and caps read the cues one scan of every lexicon finds.
-    """
+    """Rules compiled for screening. Phrase and regex rules, and the lexicon cues that combos
+    and caps read, are found through one scan per post (see `screening_index`)."""
 
     def __init__(self, rules: Iterable[Rule], model: learned.Classifier | None = None) -> None:
         """Compile the enabled rules once, per board; refuse duplicate keys and unknown lexicons.
@@ -279,11 +277,9 @@ class RuleSet:
 
 
 def _weigh_by_model(model: learned.Classifier, folded: str, found: dict[str, Match]) -> None:
-    """Add the model's verdict when it is more urgent than every rule's match.
-
-    When the rules say crisis but the calm model is sure it is not one ("this exam is killing
-    me"), their crisis matches go to amber, never lower: a facilitator still sees the post.
-    """
+    """Add the model's verdict when it is more urgent than every rule's match. When the rules
+    say crisis but the calm model is sure it is not one ("this exam is killing me"), their
+    crisis matches go to amber, never lower: a facilitator still sees the post."""
     highest = highest_lane(found.values())
     verdict = model.judge(folded, highest)
     if verdict.calm:
@@ -291,9 +287,12 @@ def _weigh_by_model(model: learned.Classifier, folded: str, found: dict[str, Mat
             if match.lane == "crisis":
                 found[key] = replace(match, lane="amber", reason=match.reason + _CALMED)
         highest = highest_lane(found.values())
-    if LANES.index(verdict.lane) < LANES.index(highest):
-        key = f"model.{verdict.lane}"
-        found[key] = Match(rule_key=key, category=verdict.category, lane=verdict.lane,
+    lane = verdict.lane  # ("Writing this down already helps a little.": too little alone)
+    if lane == "crisis" and highest == "green" and len(folded.split()) < MODEL_ALONE_WORDS:
+        lane = "red"
+    if LANES.index(lane) < LANES.index(highest):
+        key = f"model.{lane}"
+        found[key] = Match(rule_key=key, category=verdict.category, lane=lane,
                            action="flag", matched=", ".join(verdict.words),
                            reason=verdict.reason)  # fmt: skip
 

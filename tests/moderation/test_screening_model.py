@@ -9,7 +9,7 @@ import pytest
 from forum.config import REPO_ROOT
 from forum.extensions import db
 from forum.moderation import classifier, rules
-from forum.moderation.screening import Rule, RuleSet, highest_lane
+from forum.moderation.screening import MODEL_ALONE_WORDS, Rule, RuleSet, highest_lane
 from forum.moderation.screening_text import normalise
 
 CRISIS = (
@@ -68,6 +68,16 @@ def test_model_raises_a_post_the_rules_leave_green_with_a_model_flag(model):
         ("model.crisis", "crisis", "crisis")
     ]
     assert matches[0].matched.split(", ")[0] in matches[0].reason
+
+
+def test_the_model_alone_sends_a_short_post_to_red_at_most(model):
+    """Seven words gave it "already", "down", "writing": not enough for the crisis page."""
+    ruleset = RuleSet([Rule("t.spam", "spam", "amber", pattern="buy followers")], model)
+    short = "Writing this down already helps a little."
+    assert model.judge(normalise(short)).lane == "crisis"  # what the model alone reads
+
+    assert [(m.rule_key, m.lane) for m in ruleset.screen(short)] == [("model.red", "red")]
+    assert len(CRISIS.split()) >= MODEL_ALONE_WORDS  # a longer post still reaches crisis
 
 
 def test_model_adds_nothing_when_the_rules_are_already_as_urgent(rules, screened):
