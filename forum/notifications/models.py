@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from forum.db import CreatedAtMixin, UTCDateTime, utcnow
 from forum.extensions import db
 from forum.posts.models import Post, Thread
-from forum.security.keys import unseal
+from forum.security.keys import seal, unseal
 
 
 class Notification(CreatedAtMixin, db.Model):
@@ -55,6 +55,10 @@ class Notification(CreatedAtMixin, db.Model):
     def shown_link(self) -> str:
         """The link, opened if sealed."""
         return (unseal(self.link) or "") if self.sealed else self.link
+
+    def reword(self, text: str) -> None:
+        """Replace the words, sealed again if the notice is sealed."""
+        self.text = seal(text) if self.sealed else text
 
     def mark_read(self) -> None:
         """Mark as read (idempotent)."""

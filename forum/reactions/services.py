@@ -23,7 +23,6 @@ from forum.posts.authorship import author_id_of, wrote
 from forum.posts.models import Post, Thread
 from forum.posts.services import can_see_post, can_see_thread
 from forum.reactions.models import KINDS, Reaction
-from forum.security.keys import seal
 
 NOTIFICATION_KIND = "reaction"
 # How each kind reads in the author's notification, alone and beside others.
@@ -112,7 +111,7 @@ def _tell_author(post: Post, *, added: bool) -> None:
     unread = _unread_notice(post, author_id, link)
     if unread is not None:
         if text:
-            unread.text = seal(text) if unread.sealed else text
+            unread.reword(text)
         else:
             db.session.delete(unread)  # every reaction was taken back before they looked
         db.session.flush()
