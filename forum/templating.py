@@ -79,7 +79,6 @@ def header_status() -> dict[str, Any]:
     for facilitators, and a setting cached per process; the facilitated boards are asked
     once per request, so a page that checked them already saves one.
     """
-    from forum.boards.services import facilitated_board_ids
     from forum.moderation import hours, queue
     from forum.notifications.services import unread_count
 
@@ -91,10 +90,9 @@ def header_status() -> dict[str, Any]:
         # Paused during a break; counted up to 100 at most, shown as "99+".
         status["unread"] = 0 if current_user.is_on_break() else unread_count(current_user.id)
         # One lookup for both questions, shared with the page's own facilitator checks.
-        boards = facilitated_board_ids(current_user)
+        boards = queue.reviewable_board_ids(current_user)
         if boards is None or boards:
-            scope = None if boards is None else sorted(boards)  # None: every board (admins)
-            status["lanes"] = queue.lane_counts(current_user, scope)
+            status["lanes"] = queue.lane_counts(current_user, boards)
     return status
 
 

@@ -15,10 +15,9 @@ from forum.boards.services import is_facilitator, schedule_board_recount
 from forum.extensions import db
 from forum.moderation.log import append_log
 from forum.moderation.models import Flag, ReviewItem
-from forum.moderation.queue import check_version
+from forum.moderation.queue import check_version, item_author_id
 from forum.notifications.services import notify, notify_author
 from forum.posts import warnings
-from forum.posts.authorship import author_id_of
 from forum.posts.models import Post, PostRevision, Thread
 from forum.security.sanitize import render_markdown
 from forum.security.text import normalise_text
@@ -205,7 +204,7 @@ def reach_out(item: ReviewItem, actor: Any, version: int, message: str) -> None:
     post = db.session.get(Post, item.post_id) if item.post_id else None
     if post is None and item.member_ref is not None:
         raise ActionRefused("The post no longer exists, so its anonymous author can't be reached.")
-    author_id = author_id_of(post) if post is not None else item.author_id
+    author_id = item_author_id(item)
     if author_id is None:
         raise ActionRefused("The author's account no longer exists.")
     text = normalise_text(message).strip()

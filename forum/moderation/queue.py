@@ -10,9 +10,11 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
-from forum.boards.models import Board, BoardFacilitator
+from forum.boards.models import Board
+from forum.boards.services import facilitated_board_ids
 from forum.db import utcnow
 from forum.extensions import db
+from forum.moderation.members import member_for_reference
 from forum.moderation.models import LANE_RANK, Flag, ReviewItem
 from forum.posts.anonymity import member_reference
 from forum.posts.authorship import author_id_of, wrote
@@ -88,11 +90,12 @@ def add_flag(
 
 
 def reviewable_board_ids(user: Any) -> list[int] | None:
-    """The boards whose items the member may see; None means every board (admins)."""
-    if user.is_admin:
-        return None
-    query = select(BoardFacilitator.board_id).where(BoardFacilitator.user_id == user.id)
-    return list(db.session.scalars(query))
+    """The boards whose items the member may see; None means every board (admins).
+
+    The facilitated boards, asked once per request (see `facilitated_board_ids`).
+    """
+    boards = facilitated_board_ids(user)
+    return None if boards is None else sorted(boards)
 
 
 def is_reviewer(user: Any) -> bool:
@@ -183,6 +186,21 @@ def check_version(item: ReviewItem, user: Any, version: int) -> None:
     if claimed_by_other(item, user):
         name = item.claimed_by.pseudonym if item.claimed_by else "another facilitator"
         raise ReviewConflict(f"{name} is handling this item right now (claimed).")
+
+
+def item_author_id(item: ReviewItem) -> int | None:
+    """The account that wrote the item's post; None for a former member.
+
+    Named: the item's author id. Anonymous: unsealed from the post, or, once the post is
+    gone, found by the member reference (a scan of members: rare, for sanctions only).
+    """
+    if item.member_ref is None:
+        return item.author_id
+    post = db.session.get(Post, item.post_id) if item.post_id else None
+    if post is not None:
+        return author_id_of(post)
+    member = member_for_reference(item.member_ref)
+    return member.id if member is not None else None
 
 
 def is_own_item(item: ReviewItem, user: Any) -> bool:

@@ -12,12 +12,9 @@ from forum.accounts.services import end_all_login_sessions
 from forum.db import utcnow
 from forum.extensions import db
 from forum.moderation.log import append_log
-from forum.moderation.members import member_for_reference
 from forum.moderation.models import ReviewItem, Sanction
-from forum.moderation.queue import check_version
+from forum.moderation.queue import check_version, item_author_id
 from forum.notifications.services import notify
-from forum.posts.authorship import author_id_of
-from forum.posts.models import Post
 from forum.security.text import normalise_text
 
 LADDER = ("note", "warning", "mute", "suspension")
@@ -43,24 +40,13 @@ def sanction_member(
     member (only the member reference): neither row ties the member to the post.
     """
     check_version(item, actor, version)
-    member = _author_of(item)
+    author_id = item_author_id(item)
+    member = db.session.get(User, author_id) if author_id is not None else None
     if member is None:
         raise SanctionRefused("The author's account no longer exists.")
     sanction = _impose(actor, member, kind, reason, days, item)
     item.touch()
     return sanction
-
-
-def _author_of(item: ReviewItem) -> User | None:
-    """The item's author: by author id (named), unsealed from the post or found by member
-    reference if the post is gone (anonymous)."""
-    if item.member_ref is None:
-        return db.session.get(User, item.author_id) if item.author_id else None
-    post = db.session.get(Post, item.post_id) if item.post_id else None
-    if post is None:
-        return member_for_reference(item.member_ref)
-    author_id = author_id_of(post)
-    return db.session.get(User, author_id) if author_id is not None else None
 
 
 def sanction_account(

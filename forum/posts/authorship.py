@@ -69,33 +69,21 @@ def _id_of(user: Any) -> int | None:
 
 def wrote(user: Any, post: Post) -> bool:
     """Whether the member (a user, or an id) wrote the post, under either identity."""
-    user_id = _id_of(user)
-    if user_id is None:
-        return False
-    if post.owner_tag is not None:
-        return post.owner_tag == owner_tag(user_id, post.thread_id)
-    return post.author_id == user_id
+    return _owns(user, post.author_id, post.owner_tag, post.thread_id)
 
 
 def started(user: Any, thread: Thread) -> bool:
     """Whether the member (a user, or an id) opened the thread, under either identity."""
+    return _owns(user, thread.author_id, thread.owner_tag, thread.id)
+
+
+def _owns(user: Any, author_id: int | None, tag: str | None, thread_id: int) -> bool:
     user_id = _id_of(user)
     if user_id is None:
         return False
-    if thread.owner_tag is not None:
-        return thread.owner_tag == owner_tag(user_id, thread.id)
-    return thread.author_id == user_id
-
-
-def same_author(post: Post, other: Post | Thread) -> bool:
-    """Whether two posts (or a post and a thread) are by one member under one identity."""
-    if post.owner_tag is not None or other.owner_tag is not None:
-        return post.owner_tag == other.owner_tag and post.thread_id == _thread_id(other)
-    return post.author_id is not None and post.author_id == other.author_id
-
-
-def _thread_id(item: Post | Thread) -> int:
-    return item.id if isinstance(item, Thread) else item.thread_id
+    if tag is not None:
+        return tag == owner_tag(user_id, thread_id)
+    return author_id == user_id
 
 
 def author_id_of(post: Post) -> int | None:
